@@ -1,0 +1,174 @@
+/*
+ * CXtables: the C boundary of iptables-swift.
+ *
+ * Umbrella header for libxtables, libiptc and libip6tc (getopt.h must come before
+ * xtables.h so that `struct option` is complete), plus the small shim for what Swift
+ * cannot express: the variadic exit_err callback contained with setjmp/longjmp,
+ * the layout of ipt_entry/ip6t_entry, and one family-neutral libiptc function table.
+ *
+ * Every shim_* function that may reach an extension's or libxtables' exit_err returns
+ * 0 on success and -1 when the error was caught; shim_error_status()/shim_error_message()
+ * then describe it. Nothing here exits the process.
+ */
+#ifndef CXTABLES_H
+#define CXTABLES_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <netinet/in.h>
+#include <xtables.h>
+#include <xtables-version.h>
+#include <libiptc/libiptc.h>
+#include <libiptc/libip6tc.h>
+
+/* ---- Errors caught from exit_err ---- */
+
+/// The xtables_exittype of the last caught error (1 other, 2 parameter, 3 version, 4 resource).
+int shim_error_status(void);
+/// The formatted message of the last caught error, exactly as the extension wrote it.
+const char *shim_error_message(void);
+
+/* ---- Global set-up ---- */
+
+/// The libxtables version this binary was built against ("1.8.9").
+const char *shim_xtables_version(void);
+/// Sets xtables_globals (name, version, base options) and runs xtables_init_all.
+int shim_init(uint8_t nfproto, const char *program_name, struct option *base_options);
+/// libxtables' exported `line` global (restore line number used in its own messages).
+void shim_set_line(int line);
+/// The option table getopt_long must use now (base options merged with loaded extensions').
+struct option *shim_options(void);
+/// Puts the option table back to the base options (between rules).
+void shim_reset_options(void);
+/// Forgets per-rule extension state: mflags/tflags/used of every known extension.
+void shim_reset_extension_flags(void);
+
+/* ---- Extensions ---- */
+
+/// Finds (and with tryload, loads) a match; MUST_SUCCEED failures are caught.
+int shim_find_match(const char *name, enum xtables_tryload tryload,
+                    struct xtables_rule_match **list, struct xtables_match **out);
+/// Finds (and with tryload, loads) a target; MUST_SUCCEED failures are caught.
+int shim_find_target(const char *name, enum xtables_tryload tryload,
+                     struct xtables_target **out);
+/// Gives a found match its zeroed entry blob with name and revision (entry_name: the
+/// name stored in the blob), runs its init, and merges its options unless it is a clone.
+int shim_match_prepare(struct xtables_match *m, const char *entry_name);
+/// The same for a match loaded on demand for -p: named by its own name, options always merged.
+int shim_proto_match_prepare(struct xtables_match *m);
+/// The same for a target; always merges its options.
+int shim_target_prepare(struct xtables_target *t, const char *entry_name);
+/// An allocated standard target blob naming `label` (a chain, verdict or "" for none).
+int shim_standard_target(const char *label, bool set_revision, struct xtables_target **out);
+/// Hands option code c to a match / target parser (xtables_option_mpcall/tpcall).
+int shim_match_parse(int c, char **argv, bool invert, struct xtables_match *m, void *fw);
+int shim_target_parse(int c, char **argv, bool invert, struct xtables_target *t, void *fw);
+/// Final checks of every match of the rule and of its target.
+int shim_final_checks(struct xtables_rule_match *list, struct xtables_target *t);
+/// Frees the per-rule match list and the target blob.
+void shim_free_rule(struct xtables_rule_match **list, struct xtables_target *t);
+
+/* ---- Parsing helpers of libxtables that may call exit_err ---- */
+int shim_parse_protocol(const char *s, uint16_t *out);
+int shim_parse_interface(const char *arg, char *name, unsigned char *mask);
+/// Parses a comma list of host/network[/mask] for the family; addresses and masks are
+/// 16-byte slots (IPv4 uses the first 4 bytes), freed with free().
+int shim_parse_addresses(uint8_t nfproto, const char *spec,
+                         uint8_t **addrs, uint8_t **masks, unsigned int *count);
+
+/* ---- Printing through extensions (they print with C stdio) ---- */
+int shim_match_print(const struct xtables_match *mt, const void *ip,
+                     const struct xt_entry_match *m, int numeric);
+int shim_match_save(const struct xtables_match *mt, const void *ip,
+                    const struct xt_entry_match *m);
+int shim_target_print(const struct xtables_target *tt, const void *ip,
+                      const struct xt_entry_target *t, int numeric);
+int shim_target_save(const struct xtables_target *tt, const void *ip,
+                     const struct xt_entry_target *t);
+/// Name fields of the entry blobs (they live in a union Swift reads awkwardly).
+const char *shim_match_name(const struct xt_entry_match *m);
+uint8_t shim_match_revision(const struct xt_entry_match *m);
+uint16_t shim_match_size(const struct xt_entry_match *m);
+const char *shim_target_name(const struct xt_entry_target *t);
+uint8_t shim_target_revision(const struct xt_entry_target *t);
+uint16_t shim_target_size(const struct xt_entry_target *t);
+/// The entry blob a loaded extension is filling for the current rule.
+struct xt_entry_match *shim_match_blob(const struct xtables_match *m);
+struct xt_entry_target *shim_target_blob(const struct xtables_target *t);
+
+/* ---- Entry layout (struct ipt_entry / struct ip6t_entry) ---- */
+
+/// The family-neutral header of a rule. IPv4 addresses use the first 4 bytes.
+struct shim_rule_ip {
+    uint8_t src[16], dst[16], smsk[16], dmsk[16];
+    char iniface[IFNAMSIZ], outiface[IFNAMSIZ];
+    unsigned char iniface_mask[IFNAMSIZ], outiface_mask[IFNAMSIZ];
+    uint16_t proto;
+    uint8_t flags, invflags;
+    uint64_t pcnt, bcnt;
+};
+
+size_t shim_entry_header_size(uint8_t nfproto);
+/// A zeroed entry header (no matches, no target) to hand to extension parsers as `fw`.
+void *shim_entry_scratch(uint8_t nfproto);
+void shim_entry_set_ip(uint8_t nfproto, void *entry, const struct shim_rule_ip *ip);
+void shim_entry_get_ip(uint8_t nfproto, const void *entry, struct shim_rule_ip *ip);
+/// A new malloc'd entry: header, each match blob of the list in order, then the target blob.
+void *shim_entry_build(uint8_t nfproto, const struct shim_rule_ip *ip,
+                       const struct xtables_rule_match *list, const struct xt_entry_target *t);
+/// The comparison mask libiptc's delete/check use (header, userspacesize of each part).
+unsigned char *shim_entry_mask(uint8_t nfproto, const struct xtables_rule_match *list,
+                               const struct xtables_target *t);
+/// The i-th match of an entry, NULL past the last.
+const struct xt_entry_match *shim_entry_match(uint8_t nfproto, const void *entry, unsigned int i);
+const struct xt_entry_target *shim_entry_target(uint8_t nfproto, const void *entry);
+uint16_t shim_entry_target_offset(uint8_t nfproto, const void *entry);
+
+/* ---- libiptc / libip6tc behind one table of functions ---- */
+
+struct shim_tc {
+    struct xtc_handle *(*init)(const char *table);
+    int (*commit)(struct xtc_handle *h);
+    void (*free)(struct xtc_handle *h);
+    const char *(*first_chain)(struct xtc_handle *h);
+    const char *(*next_chain)(struct xtc_handle *h);
+    const void *(*first_rule)(const char *chain, struct xtc_handle *h);
+    const void *(*next_rule)(const void *prev, struct xtc_handle *h);
+    const char *(*get_target)(const void *e, struct xtc_handle *h);
+    int (*is_chain)(const char *chain, struct xtc_handle *h);
+    int (*builtin)(const char *chain, struct xtc_handle *h);
+    const char *(*get_policy)(const char *chain, struct xt_counters *c, struct xtc_handle *h);
+    int (*get_references)(unsigned int *refs, const char *chain, struct xtc_handle *h);
+    int (*append)(const char *chain, const void *e, struct xtc_handle *h);
+    int (*insert)(const char *chain, const void *e, unsigned int num, struct xtc_handle *h);
+    int (*replace)(const char *chain, const void *e, unsigned int num, struct xtc_handle *h);
+    int (*delete_entry)(const char *chain, const void *e, unsigned char *mask, struct xtc_handle *h);
+    int (*delete_num)(const char *chain, unsigned int num, struct xtc_handle *h);
+    int (*check)(const char *chain, const void *e, unsigned char *mask, struct xtc_handle *h);
+    int (*flush)(const char *chain, struct xtc_handle *h);
+    int (*zero)(const char *chain, struct xtc_handle *h);
+    int (*zero_counter)(const char *chain, unsigned int num, struct xtc_handle *h);
+    struct xt_counters *(*read_counter)(const char *chain, unsigned int num, struct xtc_handle *h);
+    int (*set_counter)(const char *chain, unsigned int num, struct xt_counters *c, struct xtc_handle *h);
+    int (*create_chain)(const char *chain, struct xtc_handle *h);
+    int (*delete_chain)(const char *chain, struct xtc_handle *h);
+    int (*rename_chain)(const char *old, const char *newname, struct xtc_handle *h);
+    int (*set_policy)(const char *chain, const char *policy, struct xt_counters *c, struct xtc_handle *h);
+    const char *(*strerror)(int err);
+};
+
+/// The libiptc (NFPROTO_IPV4) or libip6tc (NFPROTO_IPV6) function table.
+const struct shim_tc *shim_tc_for(uint8_t nfproto);
+
+/// libxtables' table of protocol names it knows without /etc/protocols (NULL-terminated).
+const struct xtables_pprot *shim_chain_protos(void);
+
+/* ---- stdio ---- */
+/// Writes bytes to C stdout (the stream extensions print to), keeping output order.
+void shim_out(const char *s, size_t n);
+void shim_err(const char *s, size_t n);
+void shim_flush(void);
+
+#endif

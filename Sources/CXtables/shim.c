@@ -1,0 +1,509 @@
+/*
+ * CXtables shim: exit_err containment, extension preparation, entry layout and the
+ * family-neutral libiptc table. Written for iptables-swift; behaviour follows what
+ * iptables-legacy 1.8.9 does with the same libraries.
+ */
+#include "CXtables.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- errors */
+
+static jmp_buf *active_guard;
+static int caught_status;
+static char caught_message[8192];
+
+int shim_error_status(void) { return caught_status; }
+const char *shim_error_message(void) { return caught_message; }
+
+static struct xtables_globals globals;
+
+/* Installed as xt_params->exit_err: record the message, unwind to the armed guard. */
+static void __attribute__((noreturn)) contain_exit_err(enum xtables_exittype status,
+                                                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(caught_message, sizeof(caught_message), fmt, ap);
+    va_end(ap);
+    caught_status = (int)status;
+    if (active_guard != NULL)
+        longjmp(*active_guard, 1);
+    /* No guard armed: a library call outside the shim's wrappers. Report and leave. */
+    fflush(stdout);
+    fprintf(stderr, "%s v%s: %s\n", globals.program_name, globals.program_version,
+            caught_message);
+    exit((int)status);
+}
+
+/*
+ * GUARD(body): run body with exit_err caught; evaluates to 0 on success, -1 when an
+ * error was caught. Only C frames lie between setjmp and longjmp.
+ */
+#define GUARD(...)                                                         \
+    do {                                                                   \
+        jmp_buf here;                                                      \
+        jmp_buf *volatile outer = active_guard;                            \
+        if (setjmp(here) != 0) {                                           \
+            active_guard = outer;                                          \
+            return -1;                                                     \
+        }                                                                  \
+        active_guard = &here;                                              \
+        __VA_ARGS__;                                                       \
+        active_guard = outer;                                              \
+        return 0;                                                          \
+    } while (0)
+
+/* ---------------------------------------------------------------- set-up */
+
+static char version_string[64];
+
+const char *shim_xtables_version(void) { return XTABLES_VERSION; }
+
+int shim_init(uint8_t nfproto, const char *program_name, struct option *base_options)
+{
+    snprintf(version_string, sizeof(version_string), "%s (legacy)", XTABLES_VERSION);
+    globals.option_offset = 0;
+    globals.program_name = program_name;
+    globals.program_version = version_string;
+    globals.orig_opts = base_options;
+    globals.opts = base_options;
+    globals.exit_err = contain_exit_err;
+    globals.compat_rev = xtables_compatible_revision;
+    GUARD({
+        if (xtables_init_all(&globals, nfproto) < 0) {
+            snprintf(caught_message, sizeof(caught_message), "Failed to initialize xtables");
+            caught_status = OTHER_PROBLEM;
+            active_guard = outer;
+            return -1;
+        }
+    });
+}
+
+extern int line; /* exported by libxtables, not declared in its header */
+
+void shim_set_line(int value) { line = value; }
+
+struct option *shim_options(void) { return globals.opts; }
+
+void shim_reset_options(void)
+{
+    xtables_free_opts(1);
+    globals.opts = globals.orig_opts;
+}
+
+void shim_reset_extension_flags(void)
+{
+    for (struct xtables_match *m = xtables_matches; m != NULL; m = m->next)
+        m->mflags = 0;
+    for (struct xtables_target *t = xtables_targets; t != NULL; t = t->next) {
+        t->tflags = 0;
+        t->used = 0;
+    }
+}
+
+/* ---------------------------------------------------------------- extensions */
+
+int shim_find_match(const char *name, enum xtables_tryload tryload,
+                    struct xtables_rule_match **list, struct xtables_match **out)
+{
+    GUARD(*out = xtables_find_match(name, tryload, list));
+}
+
+int shim_find_target(const char *name, enum xtables_tryload tryload,
+                     struct xtables_target **out)
+{
+    GUARD(*out = xtables_find_target(name, tryload));
+}
+
+/* Merge an extension's options into the live option table. */
+static void merge_extension_options(const struct option *extra,
+                                    const struct xt_option_entry *x6,
+                                    unsigned int *offset)
+{
+    struct option *merged;
+    if (x6 != NULL)
+        merged = xtables_options_xfrm(globals.orig_opts, globals.opts, x6, offset);
+    else
+        merged = xtables_merge_options(globals.orig_opts, globals.opts, extra, offset);
+    if (merged == NULL)
+        globals.exit_err(OTHER_PROBLEM, "can't alloc memory!");
+    globals.opts = merged;
+}
+
+/* Blob, init and (unless a clone, or always) option merge for a match. */
+static void prepare_match(struct xtables_match *m, const char *entry_name, bool always_merge)
+{
+    {
+        size_t size = XT_ALIGN(sizeof(struct xt_entry_match)) + m->size;
+        m->m = xtables_calloc(1, size);
+        m->m->u.match_size = size;
+        strncpy(m->m->u.user.name, entry_name, sizeof(m->m->u.user.name) - 1);
+        m->m->u.user.revision = m->revision;
+        if (m->udata_size != 0) {
+            free(m->udata);
+            m->udata = xtables_calloc(1, m->udata_size);
+        }
+        if (m->init != NULL)
+            m->init(m->m);
+        if (always_merge || (m != m->next && (m->x6_options != NULL || m->extra_opts != NULL)))
+            merge_extension_options(m->extra_opts, m->x6_options, &m->option_offset);
+    }
+}
+
+int shim_match_prepare(struct xtables_match *m, const char *entry_name)
+{
+    GUARD(prepare_match(m, entry_name, false));
+}
+
+int shim_proto_match_prepare(struct xtables_match *m)
+{
+    GUARD(prepare_match(m, m->name, true));
+}
+
+static void init_target_blob(struct xtables_target *t, const char *entry_name, bool revision)
+{
+    size_t size = XT_ALIGN(sizeof(struct xt_entry_target)) + t->size;
+    t->t = xtables_calloc(1, size);
+    t->t->u.target_size = size;
+    strncpy(t->t->u.user.name, entry_name, sizeof(t->t->u.user.name) - 1);
+    if (revision)
+        t->t->u.user.revision = t->revision;
+    if (t->udata_size != 0) {
+        free(t->udata);
+        t->udata = xtables_calloc(1, t->udata_size);
+    }
+    if (t->init != NULL)
+        t->init(t->t);
+}
+
+int shim_target_prepare(struct xtables_target *t, const char *entry_name)
+{
+    GUARD({
+        init_target_blob(t, entry_name, true);
+        merge_extension_options(t->extra_opts, t->x6_options, &t->option_offset);
+    });
+}
+
+int shim_standard_target(const char *label, bool set_revision, struct xtables_target **out)
+{
+    GUARD({
+        struct xtables_target *t = xtables_find_target(XT_STANDARD_TARGET, XTF_LOAD_MUST_SUCCEED);
+        init_target_blob(t, label, set_revision);
+        *out = t;
+    });
+}
+
+int shim_match_parse(int c, char **argv, bool invert, struct xtables_match *m, void *fw)
+{
+    GUARD(xtables_option_mpcall(c, argv, invert, m, fw));
+}
+
+int shim_target_parse(int c, char **argv, bool invert, struct xtables_target *t, void *fw)
+{
+    GUARD(xtables_option_tpcall(c, argv, invert, t, fw));
+}
+
+int shim_final_checks(struct xtables_rule_match *list, struct xtables_target *t)
+{
+    GUARD({
+        for (struct xtables_rule_match *p = list; p != NULL; p = p->next)
+            xtables_option_mfcall(p->match);
+        if (t != NULL)
+            xtables_option_tfcall(t);
+    });
+}
+
+void shim_free_rule(struct xtables_rule_match **list, struct xtables_target *t)
+{
+    xtables_rule_matches_free(list);
+    if (t != NULL) {
+        free(t->t);
+        t->t = NULL;
+        free(t->udata);
+        t->udata = NULL;
+        if (t == t->next)
+            free(t);
+    }
+}
+
+/* ---------------------------------------------------------------- parsing helpers */
+
+int shim_parse_protocol(const char *s, uint16_t *out)
+{
+    GUARD(*out = xtables_parse_protocol(s));
+}
+
+int shim_parse_interface(const char *arg, char *name, unsigned char *mask)
+{
+    GUARD(xtables_parse_interface(arg, name, mask));
+}
+
+int shim_parse_addresses(uint8_t nfproto, const char *spec,
+                         uint8_t **addrs, uint8_t **masks, unsigned int *count)
+{
+    GUARD({
+        unsigned int n = 0;
+        size_t width = nfproto == NFPROTO_IPV6 ? 16 : 4;
+        void *a = NULL, *m = NULL;
+        if (nfproto == NFPROTO_IPV6)
+            xtables_ip6parse_multiple(spec, (struct in6_addr **)&a, (struct in6_addr **)&m, &n);
+        else
+            xtables_ipparse_multiple(spec, (struct in_addr **)&a, (struct in_addr **)&m, &n);
+        *addrs = xtables_calloc(n ? n : 1, 16);
+        *masks = xtables_calloc(n ? n : 1, 16);
+        for (unsigned int i = 0; i < n; i++) {
+            memcpy(*addrs + 16 * i, (uint8_t *)a + width * i, width);
+            memcpy(*masks + 16 * i, (uint8_t *)m + width * i, width);
+        }
+        free(a);
+        free(m);
+        *count = n;
+    });
+}
+
+/* ---------------------------------------------------------------- printing */
+
+int shim_match_print(const struct xtables_match *mt, const void *ip,
+                     const struct xt_entry_match *m, int numeric)
+{
+    GUARD(mt->print(ip, m, numeric));
+}
+
+int shim_match_save(const struct xtables_match *mt, const void *ip,
+                    const struct xt_entry_match *m)
+{
+    GUARD(mt->save(ip, m));
+}
+
+int shim_target_print(const struct xtables_target *tt, const void *ip,
+                      const struct xt_entry_target *t, int numeric)
+{
+    GUARD(tt->print(ip, t, numeric));
+}
+
+int shim_target_save(const struct xtables_target *tt, const void *ip,
+                     const struct xt_entry_target *t)
+{
+    GUARD(tt->save(ip, t));
+}
+
+const char *shim_match_name(const struct xt_entry_match *m) { return m->u.user.name; }
+uint8_t shim_match_revision(const struct xt_entry_match *m) { return m->u.user.revision; }
+uint16_t shim_match_size(const struct xt_entry_match *m) { return m->u.match_size; }
+const char *shim_target_name(const struct xt_entry_target *t) { return t->u.user.name; }
+uint8_t shim_target_revision(const struct xt_entry_target *t) { return t->u.user.revision; }
+uint16_t shim_target_size(const struct xt_entry_target *t) { return t->u.target_size; }
+struct xt_entry_match *shim_match_blob(const struct xtables_match *m) { return m->m; }
+struct xt_entry_target *shim_target_blob(const struct xtables_target *t) { return t->t; }
+
+/* ---------------------------------------------------------------- entry layout */
+
+size_t shim_entry_header_size(uint8_t nfproto)
+{
+    return nfproto == NFPROTO_IPV6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry);
+}
+
+void *shim_entry_scratch(uint8_t nfproto)
+{
+    return xtables_calloc(1, shim_entry_header_size(nfproto));
+}
+
+void shim_entry_set_ip(uint8_t nfproto, void *entry, const struct shim_rule_ip *ip)
+{
+    if (nfproto == NFPROTO_IPV6) {
+        struct ip6t_entry *e = entry;
+        memcpy(&e->ipv6.src, ip->src, 16);
+        memcpy(&e->ipv6.dst, ip->dst, 16);
+        memcpy(&e->ipv6.smsk, ip->smsk, 16);
+        memcpy(&e->ipv6.dmsk, ip->dmsk, 16);
+        memcpy(e->ipv6.iniface, ip->iniface, IFNAMSIZ);
+        memcpy(e->ipv6.outiface, ip->outiface, IFNAMSIZ);
+        memcpy(e->ipv6.iniface_mask, ip->iniface_mask, IFNAMSIZ);
+        memcpy(e->ipv6.outiface_mask, ip->outiface_mask, IFNAMSIZ);
+        e->ipv6.proto = ip->proto;
+        e->ipv6.flags = ip->flags;
+        e->ipv6.invflags = ip->invflags;
+        e->counters.pcnt = ip->pcnt;
+        e->counters.bcnt = ip->bcnt;
+    } else {
+        struct ipt_entry *e = entry;
+        memcpy(&e->ip.src, ip->src, 4);
+        memcpy(&e->ip.dst, ip->dst, 4);
+        memcpy(&e->ip.smsk, ip->smsk, 4);
+        memcpy(&e->ip.dmsk, ip->dmsk, 4);
+        memcpy(e->ip.iniface, ip->iniface, IFNAMSIZ);
+        memcpy(e->ip.outiface, ip->outiface, IFNAMSIZ);
+        memcpy(e->ip.iniface_mask, ip->iniface_mask, IFNAMSIZ);
+        memcpy(e->ip.outiface_mask, ip->outiface_mask, IFNAMSIZ);
+        e->ip.proto = ip->proto;
+        e->ip.flags = ip->flags;
+        e->ip.invflags = ip->invflags;
+        e->counters.pcnt = ip->pcnt;
+        e->counters.bcnt = ip->bcnt;
+    }
+}
+
+void shim_entry_get_ip(uint8_t nfproto, const void *entry, struct shim_rule_ip *ip)
+{
+    memset(ip, 0, sizeof(*ip));
+    if (nfproto == NFPROTO_IPV6) {
+        const struct ip6t_entry *e = entry;
+        memcpy(ip->src, &e->ipv6.src, 16);
+        memcpy(ip->dst, &e->ipv6.dst, 16);
+        memcpy(ip->smsk, &e->ipv6.smsk, 16);
+        memcpy(ip->dmsk, &e->ipv6.dmsk, 16);
+        memcpy(ip->iniface, e->ipv6.iniface, IFNAMSIZ);
+        memcpy(ip->outiface, e->ipv6.outiface, IFNAMSIZ);
+        memcpy(ip->iniface_mask, e->ipv6.iniface_mask, IFNAMSIZ);
+        memcpy(ip->outiface_mask, e->ipv6.outiface_mask, IFNAMSIZ);
+        ip->proto = e->ipv6.proto;
+        ip->flags = e->ipv6.flags;
+        ip->invflags = e->ipv6.invflags;
+        ip->pcnt = e->counters.pcnt;
+        ip->bcnt = e->counters.bcnt;
+    } else {
+        const struct ipt_entry *e = entry;
+        memcpy(ip->src, &e->ip.src, 4);
+        memcpy(ip->dst, &e->ip.dst, 4);
+        memcpy(ip->smsk, &e->ip.smsk, 4);
+        memcpy(ip->dmsk, &e->ip.dmsk, 4);
+        memcpy(ip->iniface, e->ip.iniface, IFNAMSIZ);
+        memcpy(ip->outiface, e->ip.outiface, IFNAMSIZ);
+        memcpy(ip->iniface_mask, e->ip.iniface_mask, IFNAMSIZ);
+        memcpy(ip->outiface_mask, e->ip.outiface_mask, IFNAMSIZ);
+        ip->proto = e->ip.proto;
+        ip->flags = e->ip.flags;
+        ip->invflags = e->ip.invflags;
+        ip->pcnt = e->counters.pcnt;
+        ip->bcnt = e->counters.bcnt;
+    }
+}
+
+/* target_offset and next_offset sit at the same place relative to the header end. */
+static uint16_t *entry_offsets(uint8_t nfproto, void *entry)
+{
+    if (nfproto == NFPROTO_IPV6)
+        return &((struct ip6t_entry *)entry)->target_offset;
+    return &((struct ipt_entry *)entry)->target_offset;
+}
+
+void *shim_entry_build(uint8_t nfproto, const struct shim_rule_ip *ip,
+                       const struct xtables_rule_match *list, const struct xt_entry_target *t)
+{
+    size_t header = shim_entry_header_size(nfproto);
+    size_t size = header;
+    for (const struct xtables_rule_match *p = list; p != NULL; p = p->next)
+        size += p->match->m->u.match_size;
+    unsigned char *e = xtables_calloc(1, size + t->u.target_size);
+    shim_entry_set_ip(nfproto, e, ip);
+    uint16_t *offsets = entry_offsets(nfproto, e);
+    offsets[0] = size;                      /* target_offset */
+    offsets[1] = size + t->u.target_size;   /* next_offset */
+    size_t at = header;
+    for (const struct xtables_rule_match *p = list; p != NULL; p = p->next) {
+        memcpy(e + at, p->match->m, p->match->m->u.match_size);
+        at += p->match->m->u.match_size;
+    }
+    memcpy(e + at, t, t->u.target_size);
+    return e;
+}
+
+unsigned char *shim_entry_mask(uint8_t nfproto, const struct xtables_rule_match *list,
+                               const struct xtables_target *t)
+{
+    size_t header = shim_entry_header_size(nfproto);
+    size_t size = header;
+    for (const struct xtables_rule_match *p = list; p != NULL; p = p->next)
+        size += XT_ALIGN(sizeof(struct xt_entry_match)) + p->match->size;
+    unsigned char *mask = xtables_calloc(1, size + XT_ALIGN(sizeof(struct xt_entry_target)) + t->size);
+    memset(mask, 0xFF, header);
+    unsigned char *at = mask + header;
+    for (const struct xtables_rule_match *p = list; p != NULL; p = p->next) {
+        memset(at, 0xFF, XT_ALIGN(sizeof(struct xt_entry_match)) + p->match->userspacesize);
+        at += XT_ALIGN(sizeof(struct xt_entry_match)) + p->match->size;
+    }
+    memset(at, 0xFF, XT_ALIGN(sizeof(struct xt_entry_target)) + t->userspacesize);
+    return mask;
+}
+
+const struct xt_entry_match *shim_entry_match(uint8_t nfproto, const void *entry, unsigned int i)
+{
+    const unsigned char *e = entry;
+    size_t at = shim_entry_header_size(nfproto);
+    size_t end = entry_offsets(nfproto, (void *)entry)[0];
+    while (at < end) {
+        const struct xt_entry_match *m = (const void *)(e + at);
+        if (i == 0)
+            return m;
+        if (m->u.match_size == 0)
+            return NULL;
+        at += m->u.match_size;
+        i--;
+    }
+    return NULL;
+}
+
+const struct xt_entry_target *shim_entry_target(uint8_t nfproto, const void *entry)
+{
+    return (const void *)((const unsigned char *)entry + entry_offsets(nfproto, (void *)entry)[0]);
+}
+
+uint16_t shim_entry_target_offset(uint8_t nfproto, const void *entry)
+{
+    return entry_offsets(nfproto, (void *)entry)[0];
+}
+
+/* ---------------------------------------------------------------- libiptc tables */
+
+#define TC_TABLE(P)                                                                  \
+    {                                                                                \
+        .init = P##_init,                                                            \
+        .commit = P##_commit,                                                        \
+        .free = P##_free,                                                            \
+        .first_chain = P##_first_chain,                                              \
+        .next_chain = P##_next_chain,                                                \
+        .first_rule = (const void *(*)(const char *, struct xtc_handle *))P##_first_rule, \
+        .next_rule = (const void *(*)(const void *, struct xtc_handle *))P##_next_rule,   \
+        .get_target = (const char *(*)(const void *, struct xtc_handle *))P##_get_target, \
+        .is_chain = P##_is_chain,                                                    \
+        .builtin = P##_builtin,                                                      \
+        .get_policy = P##_get_policy,                                                \
+        .get_references = P##_get_references,                                        \
+        .append = (int (*)(const char *, const void *, struct xtc_handle *))P##_append_entry, \
+        .insert = (int (*)(const char *, const void *, unsigned int, struct xtc_handle *))P##_insert_entry, \
+        .replace = (int (*)(const char *, const void *, unsigned int, struct xtc_handle *))P##_replace_entry, \
+        .delete_entry = (int (*)(const char *, const void *, unsigned char *, struct xtc_handle *))P##_delete_entry, \
+        .delete_num = P##_delete_num_entry,                                          \
+        .check = (int (*)(const char *, const void *, unsigned char *, struct xtc_handle *))P##_check_entry, \
+        .flush = P##_flush_entries,                                                  \
+        .zero = P##_zero_entries,                                                    \
+        .zero_counter = P##_zero_counter,                                            \
+        .read_counter = P##_read_counter,                                            \
+        .set_counter = P##_set_counter,                                              \
+        .create_chain = P##_create_chain,                                            \
+        .delete_chain = P##_delete_chain,                                            \
+        .rename_chain = P##_rename_chain,                                            \
+        .set_policy = P##_set_policy,                                                \
+        .strerror = P##_strerror,                                                    \
+    }
+
+static const struct shim_tc tc4 = TC_TABLE(iptc);
+static const struct shim_tc tc6 = TC_TABLE(ip6tc);
+
+const struct shim_tc *shim_tc_for(uint8_t nfproto)
+{
+    return nfproto == NFPROTO_IPV6 ? &tc6 : &tc4;
+}
+
+/* ---------------------------------------------------------------- stdio */
+
+void shim_out(const char *s, size_t n) { fwrite(s, 1, n, stdout); }
+void shim_err(const char *s, size_t n) { fflush(stdout); fwrite(s, 1, n, stderr); }
+void shim_flush(void) { fflush(stdout); }
+
+const struct xtables_pprot *shim_chain_protos(void) { return xtables_chain_protos; }

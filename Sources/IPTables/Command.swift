@@ -1,0 +1,99 @@
+/// The commands of iptables as a bit set, because iptables combines some of them
+/// (-L -Z, -S -Z) and reports clashes by bit. Bit order follows iptables' CMD_* values,
+/// which also index `letters`.
+struct Commands: OptionSet, Hashable {
+    let rawValue: UInt32
+    static let insert = Commands(rawValue: 1 << 0)
+    static let delete = Commands(rawValue: 1 << 1)
+    static let deleteNum = Commands(rawValue: 1 << 2)
+    static let replace = Commands(rawValue: 1 << 3)
+    static let append = Commands(rawValue: 1 << 4)
+    static let list = Commands(rawValue: 1 << 5)
+    static let flush = Commands(rawValue: 1 << 6)
+    static let zero = Commands(rawValue: 1 << 7)
+    static let newChain = Commands(rawValue: 1 << 8)
+    static let deleteChain = Commands(rawValue: 1 << 9)
+    static let setPolicy = Commands(rawValue: 1 << 10)
+    static let renameChain = Commands(rawValue: 1 << 11)
+    static let listRules = Commands(rawValue: 1 << 12)
+    static let zeroNum = Commands(rawValue: 1 << 13)
+    static let check = Commands(rawValue: 1 << 14)
+
+    /// Commands that carry a rule specification.
+    static let ruleCommands: Commands = [.insert, .delete, .replace, .append, .check]
+
+    /// The option letter of each bit, for messages ("Cannot use -L with -A").
+    static let letters: [Character] = ["I", "D", "D", "R", "A", "L", "F", "Z", "N", "X", "P", "E", "S", "Z", "C"]
+
+    /// The letter of the highest bit set, as iptables names a command set.
+    var letter: Character {
+        var v = rawValue, i = 0
+        while v > 1 { v >>= 1; i += 1 }
+        return i < Commands.letters.count ? Commands.letters[i] : "?"
+    }
+}
+
+/// The generic (non-extension) options of a rule command, as bits in iptables' order.
+struct GenericOptions: OptionSet {
+    let rawValue: UInt32
+    static let numeric = GenericOptions(rawValue: 1 << 0)
+    static let source = GenericOptions(rawValue: 1 << 1)
+    static let destination = GenericOptions(rawValue: 1 << 2)
+    static let proto = GenericOptions(rawValue: 1 << 3)
+    static let jump = GenericOptions(rawValue: 1 << 4)
+    static let verbose = GenericOptions(rawValue: 1 << 5)
+    static let expanded = GenericOptions(rawValue: 1 << 6)
+    static let inInterface = GenericOptions(rawValue: 1 << 7)
+    static let outInterface = GenericOptions(rawValue: 1 << 8)
+    static let lineNumbers = GenericOptions(rawValue: 1 << 9)
+    static let counters = GenericOptions(rawValue: 1 << 10)
+    static let fragment = GenericOptions(rawValue: 1 << 11)
+
+    /// The letter iptables prints for each bit, in bit order.
+    static let letters: [Character] = ["n", "s", "d", "p", "j", "v", "x", "i", "o", "0", "c", "f"]
+    /// The header inversion bit each option can carry ("!" before it), 0 where none.
+    static let inversions: [UInt8] = [0, InvFlag.srcIP, InvFlag.dstIP, InvFlag.proto, 0, 0, 0,
+                                      InvFlag.viaIn, InvFlag.viaOut, 0, 0, InvFlag.frag]
+
+    var index: Int { rawValue.trailingZeroBitCount }
+    var letter: Character { GenericOptions.letters[index] }
+}
+
+/// Which generic options each command forbids (iptables' commands_v_options, as data).
+enum OptionLegality {
+    static let allButVerbose: GenericOptions = [.numeric, .source, .destination, .proto, .jump, .expanded,
+                                                .inInterface, .outInterface, .lineNumbers, .counters, .fragment]
+    static let forbidden: [Commands: GenericOptions] = [
+        .insert: [.numeric, .expanded, .lineNumbers],
+        .delete: [.numeric, .expanded, .lineNumbers, .counters],
+        .deleteNum: allButVerbose,
+        .replace: [.numeric, .expanded, .lineNumbers],
+        .append: [.numeric, .expanded, .lineNumbers],
+        .list: [.source, .destination, .proto, .jump, .inInterface, .outInterface, .counters, .fragment],
+        .flush: allButVerbose,
+        .zero: allButVerbose,
+        .newChain: allButVerbose,
+        .deleteChain: allButVerbose,
+        .setPolicy: allButVerbose.subtracting(.counters),
+        .renameChain: allButVerbose,
+        .listRules: allButVerbose,
+        .zeroNum: allButVerbose,
+        .check: [.numeric, .expanded, .lineNumbers, .counters],
+    ]
+
+    /// The first option (in iptables' order) that every given command forbids, if any.
+    static func firstIllegal(_ options: GenericOptions, for commands: Commands) -> GenericOptions? {
+        for i in 0..<GenericOptions.letters.count {
+            let o = GenericOptions(rawValue: 1 << UInt32(i))
+            guard options.contains(o) else { continue }
+            var anyAllows = false, anyForbids = false
+            for bit in 0..<15 {
+                let cmd = Commands(rawValue: 1 << UInt32(bit))
+                guard commands.contains(cmd) else { continue }
+                if forbidden[cmd, default: []].contains(o) { anyForbids = true } else { anyAllows = true }
+            }
+            if anyForbids && !anyAllows { return o }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,136 @@
+import CXtables
+import Glibc
+
+/// Lookups of match and target extensions through libxtables.
+enum Extensions {
+    enum Load { case dontLoad, tryLoad, mustSucceed
+        var c: xtables_tryload {
+            switch self {
+            case .dontLoad: return XTF_DONT_LOAD
+            case .tryLoad: return XTF_TRY_LOAD
+            case .mustSucceed: return XTF_LOAD_MUST_SUCCEED
+            }
+        }
+    }
+
+    /// Forgets the previous rule's extension state (flags, used marks, merged options).
+    static func resetForNewRule() {
+        shim_reset_extension_flags()
+        shim_reset_options()
+    }
+
+    static func findMatch(_ name: String, _ load: Load,
+                          into list: UnsafeMutablePointer<UnsafeMutablePointer<xtables_rule_match>?>?) throws
+        -> UnsafeMutablePointer<xtables_match>? {
+        var out: UnsafeMutablePointer<xtables_match>?
+        guard shim_find_match(name, load.c, list, &out) == 0 else { throw ToolError.caught() }
+        return out
+    }
+
+    static func findTarget(_ name: String, _ load: Load) throws -> UnsafeMutablePointer<xtables_target>? {
+        var out: UnsafeMutablePointer<xtables_target>?
+        guard shim_find_target(name, load.c, &out) == 0 else { throw ToolError.caught() }
+        return out
+    }
+
+    /// The match that -p names: by name, or for a number by its protocol's name.
+    static func protocolMatch(_ proto: String, _ load: Load, numeric: Bool,
+                              into list: UnsafeMutablePointer<UnsafeMutablePointer<xtables_rule_match>?>?)
+        -> UnsafeMutablePointer<xtables_match>? {
+        var number: UInt32 = 0
+        var name = proto
+        if xtables_strtoui(proto, nil, &number, 0, 255) {
+            guard let n = Protocols.name(UInt16(number), lookup: !numeric) else { return nil }
+            name = n
+        }
+        return try? findMatch(name, load, into: list)
+    }
+
+    /// iptables' checks on a -j/-g name.
+    static func validTargetName(_ name: String) throws -> String {
+        if name.isEmpty { throw ToolError.parameter("Invalid target name (too short)") }
+        if name.utf8.count >= 29 { throw ToolError.parameter("Invalid target name `\(name)' (28 chars max)") }
+        if name.utf8.contains(where: isSpace) { throw ToolError.parameter("Invalid target name `\(name)'") }
+        return name
+    }
+
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+}
+
+/// Rules for user chain names (-N, and -E's new name).
+enum ChainName {
+    static func validate(_ name: String) throws {
+        if name.utf8.count >= 29 {
+            throw ToolError.parameter("chain name `\(name)' too long (must be under 29 chars)")
+        }
+        if let first = name.first, first == "-" || first == "!" {
+            throw ToolError.parameter("chain name not allowed to start with `\(first)'")
+        }
+        if try Extensions.findTarget(name, .tryLoad) != nil {
+            throw ToolError.parameter("chain name may not clash with target name")
+        }
+        if name.utf8.contains(where: Extensions.isSpace) {
+            throw ToolError.parameter("Invalid chain name `\(name)'")
+        }
+    }
+}
+
+/// Protocol numbers and names as iptables shows them.
+enum Protocols {
+    /// libxtables' own table first (tcp, udp, …, all), then /etc/protocols when allowed.
+    static func name(_ number: UInt16, lookup: Bool) -> String? {
+        var p = shim_chain_protos()!
+        while let n = p.pointee.name {
+            if UInt16(p.pointee.num) == number { return String(cString: n) }
+            p += 1
+        }
+        if number != 0 && lookup, let ent = getprotobynumber(Int32(number)) {
+            return String(cString: ent.pointee.p_name)
+        }
+        return nil
+    }
+}
+
+/// Address lists of -s/-d through libxtables (hostnames, masks, comma lists).
+enum Addresses {
+    static func parse(_ spec: String, family: Family) throws -> [AddressSlot] {
+        var addrs: UnsafeMutablePointer<UInt8>?
+        var masks: UnsafeMutablePointer<UInt8>?
+        var count: UInt32 = 0
+        guard shim_parse_addresses(family.nfproto, spec, &addrs, &masks, &count) == 0 else {
+            throw ToolError.caught()
+        }
+        defer { free(addrs); free(masks) }
+        return (0..<Int(count)).map { i in
+            AddressSlot(address: Array(UnsafeBufferPointer(start: addrs! + 16 * i, count: 16)),
+                        mask: Array(UnsafeBufferPointer(start: masks! + 16 * i, count: 16)))
+        }
+    }
+}
+
+/// Numbers read the way iptables reads them with sscanf.
+enum CNumber {
+    /// "%llu": optional spaces and sign, decimal digits; nil when none.
+    static func scanUnsigned(_ s: String) -> UInt64? {
+        scan(s) { p, end in strtoull(p, end, 10) }
+    }
+
+    /// "%i": decimal, 0x hex or 0 octal, as strtol with base 0; nil when no digits.
+    static func scanInt(_ s: String) -> Int32? {
+        scan(s) { p, end in Int32(truncatingIfNeeded: strtol(p, end, 0)) }
+    }
+
+    private static func scan<T>(_ s: String, _ f: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T? {
+        s.withCString { p in
+            var end: UnsafeMutablePointer<CChar>?
+            let v = f(p, &end)
+            return end.map { UnsafePointer($0) } == p ? nil : v
+        }
+    }
+}
+
+/// The version this binary reports: the libxtables it was built against, legacy kernel interface.
+enum Version {
+    static let number = String(cString: shim_xtables_version())
+    static let string = number + " (legacy)"
+}

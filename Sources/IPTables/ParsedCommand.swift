@@ -1,0 +1,41 @@
+import CXtables
+
+/// One host/network of a rule's source or destination, as 16-byte address and mask slots.
+struct AddressSlot {
+    var address: [UInt8]
+    var mask: [UInt8]
+}
+
+/// The result of parsing one iptables command line: what to do, on which chain, and
+/// the rule it carries (its header fields, and the extensions libxtables holds for it).
+final class ParsedCommand {
+    var commands: Commands = []
+    var chain: String?
+    var ruleNumber: UInt32 = 0
+    var policy: String?
+    var newName: String?
+    var verbose = 0
+    var options: GenericOptions = []
+    var table = "filter"
+    /// -w: 0 not given, -1 without seconds, else the seconds.
+    var wait: Int32 = 0
+    /// The -j/-g name ("" when none).
+    var jumpTo = ""
+    var isGoto = false
+    /// The loaded target extension, if -j named one.
+    var target: UnsafeMutablePointer<xtables_target>?
+    /// libxtables' list of the rule's matches, in order.
+    var matches: UnsafeMutablePointer<xtables_rule_match>?
+    /// Header fields of the rule (addresses are filled per source/destination pair).
+    var header = shim_rule_ip()
+    var sources: [AddressSlot] = []
+    var destinations: [AddressSlot] = []
+    /// A restore line meant for the other family (-4 in ip6tables-restore, -6 in iptables-restore).
+    var ignoredLine = false
+
+    /// Frees the extension state held for this rule.
+    func release() {
+        shim_free_rule(&matches, target)
+        target = nil
+    }
+}

@@ -462,9 +462,9 @@ uint16_t shim_entry_target_offset(uint8_t nfproto, const void *entry)
 
 #define TC_TABLE(P)                                                                  \
     {                                                                                \
-        .init = P##_init,                                                            \
+        .open = P##_init,                                                            \
         .commit = P##_commit,                                                        \
-        .free = P##_free,                                                            \
+        .release = P##_free,                                                            \
         .first_chain = P##_first_chain,                                              \
         .next_chain = P##_next_chain,                                                \
         .first_rule = (const void *(*)(const char *, struct xtc_handle *))P##_first_rule, \

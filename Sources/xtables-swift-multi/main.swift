@@ -1,1 +1,4 @@
-print("x")
+import Glibc
+import IPTables
+
+exit(Dispatcher.main(CommandLine.arguments))

@@ -129,9 +129,9 @@ uint16_t shim_entry_target_offset(uint8_t nfproto, const void *entry);
 /* ---- libiptc / libip6tc behind one table of functions ---- */
 
 struct shim_tc {
-    struct xtc_handle *(*init)(const char *table);
+    struct xtc_handle *(*open)(const char *table);
     int (*commit)(struct xtc_handle *h);
-    void (*free)(struct xtc_handle *h);
+    void (*release)(struct xtc_handle *h);
     const char *(*first_chain)(struct xtc_handle *h);
     const char *(*next_chain)(struct xtc_handle *h);
     const void *(*first_rule)(const char *chain, struct xtc_handle *h);

@@ -62,11 +62,15 @@ static void __attribute__((noreturn)) contain_exit_err(enum xtables_exittype sta
 
 static char version_string[64];
 
-const char *shim_xtables_version(void) { return XTABLES_VERSION; }
+#ifndef XTABLES_PACKAGE_VERSION
+#error "XTABLES_PACKAGE_VERSION (pkg-config --modversion xtables) must be defined by the build"
+#endif
+
+const char *shim_xtables_version(void) { return XTABLES_PACKAGE_VERSION; }
 
 int shim_init(uint8_t nfproto, const char *program_name, struct option *base_options)
 {
-    snprintf(version_string, sizeof(version_string), "%s (legacy)", XTABLES_VERSION);
+    snprintf(version_string, sizeof(version_string), "%s (legacy)", XTABLES_PACKAGE_VERSION);
     globals.option_offset = 0;
     globals.program_name = program_name;
     globals.program_version = version_string;

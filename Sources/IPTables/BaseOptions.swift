@@ -31,8 +31,10 @@ enum BaseOptions {
     static let optstring = "-:A:C:D:E:F::I:L::M:N:P:VX::Z::c:d:i:j:o:p:s:t:R:S::W::46bfg:h::m:nvw::x"
 
     /// A C `struct option` array for libxtables' orig_opts; it lives for the whole process.
-    static func cTable(for family: Family) -> UnsafeMutablePointer<option> {
-        let l = list(for: family)
+    static func cTable(for family: Family) -> UnsafeMutablePointer<option> { cTable(list(for: family)) }
+
+    /// A C `struct option` array of (name, has_arg, val) entries; it lives for the whole process.
+    static func cTable(_ l: [(String, Int32, Int32)]) -> UnsafeMutablePointer<option> {
         let table = UnsafeMutablePointer<option>.allocate(capacity: l.count + 1)
         for (i, (name, hasArg, val)) in l.enumerated() {
             table[i] = option(name: strdup(name), has_arg: hasArg, flag: nil, val: val)

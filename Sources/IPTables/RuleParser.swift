@@ -137,10 +137,11 @@ final class RuleParser {
             return .finished
         case "w":
             if restore { throw ToolError.parameter("You cannot use `-w' from iptables-restore") }
-            result.wait = try waitSeconds()
+            result.wait = try WaitOptions.seconds(argv)
         case "W":
             if restore { throw ToolError.parameter("You cannot use `-W' from iptables-restore") }
-            try waitInterval()
+            try WaitOptions.interval(argv)
+            waitIntervalSet = true
         case "0": try set(.lineNumbers)
         case "M": xtables_modprobe_program = UnsafePointer(strdup(arg))
         case "c": try parseCounters()
@@ -259,27 +260,6 @@ final class RuleParser {
         guard let bb = CNumber.scanUnsigned(b) else { throw ToolError.parameter("-c byte counter not numeric") }
         result.header.pcnt = p
         result.header.bcnt = bb
-    }
-
-    private func waitSeconds() throws -> Int32 {
-        var text: String?
-        if optarg != nil { text = arg } else if hasNextArgument { text = nextArgument() }
-        guard let t = text else { return -1 }
-        guard let v = CNumber.scanInt(t) else { throw ToolError.parameter("wait seconds not numeric") }
-        return v
-    }
-
-    private func waitInterval() throws {
-        let text: String
-        if optarg != nil { text = arg } else if hasNextArgument { text = nextArgument() } else {
-            throw ToolError.parameter("wait interval value required")
-        }
-        guard let usec = CNumber.scanUnsigned(text).map({ UInt32(truncatingIfNeeded: $0) }) else {
-            throw ToolError.parameter("wait interval not numeric")
-        }
-        if usec > 999_999 { throw ToolError.parameter("too long usec wait \(usec) > 999999 usec") }
-        Out.error("Ignoring deprecated --wait-interval option.\n")
-        waitIntervalSet = true
     }
 
     // MARK: - Extensions

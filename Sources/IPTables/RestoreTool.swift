@@ -1,0 +1,291 @@
+import CXtables
+import Glibc
+
+/// `iptables-restore` / `ip6tables-restore`: reads a dump, builds each table block in one
+/// libiptc handle and commits it at COMMIT; stops at the first error, committing nothing
+/// of the block in hand.
+public enum RestoreTool {
+    private static let options = BaseOptions.cTable([
+        ("counters", 0, 0x63), ("verbose", 0, 0x76), ("version", 0, 0x56), ("test", 0, 0x74),
+        ("help", 0, 0x68), ("noflush", 0, 0x6E), ("modprobe", 1, 0x4D), ("table", 1, 0x54),
+        ("wait", 2, 0x77), ("wait-interval", 2, 0x57),
+    ])
+
+    /// Options of one run.
+    struct Settings {
+        var counters = false, verbose = 0, noflush = false, testing = false
+        var wait: Int32 = 0
+        var onlyTable: String?
+        var input: UnsafeMutablePointer<FILE>?
+    }
+
+    /// Ends the run early with a status (help, version, or an error already printed).
+    struct Stop: Error { let status: Int32 }
+
+    public static func main(family: Family, arguments: [String]) -> Int32 {
+        let name = family.toolName + "-restore"
+        var renderer = ErrorRenderer(programName: name, version: Version.string)
+        var restore: Restore?
+        do {
+            try Runtime.initialize(family: family, programName: name)
+            let settings = try parseOptions(name: name, arguments: arguments)
+            restore = Restore(family: family, name: name, argv0: arguments.first ?? name, settings: settings)
+            try restore!.run()
+            Out.flush()
+            return 0
+        } catch let stop as Stop {
+            Out.flush()
+            return stop.status
+        } catch let e as ToolError {
+            renderer.line = restore?.lineNumber
+            Out.error(renderer.render(e))
+            Out.flush()
+            return e.status.rawValue
+        } catch {
+            return 1
+        }
+    }
+
+    private static func parseOptions(name: String, arguments: [String]) throws -> Settings {
+        let argv = CArgv(arguments)
+        var s = Settings()
+        var intervalSet = false
+        optind = 0
+        while true {
+            let c = getopt_long(argv.count, argv.pointer, "bcvVthnwWM:T:", options, nil)
+            if c == -1 { break }
+            switch UnicodeScalar(UInt8(truncatingIfNeeded: c)) {
+            case "b": Out.error("-b/--binary option is not implemented\n")
+            case "c": s.counters = true
+            case "v": s.verbose += 1
+            case "V": Out.write("\(name) v\(Version.string)\n"); throw Stop(status: 0)
+            case "t": s.testing = true
+            case "h": Out.error(usage(name)); throw Stop(status: 0)
+            case "n": s.noflush = true
+            case "w": s.wait = try WaitOptions.seconds(argv)
+            case "W": try WaitOptions.interval(argv); intervalSet = true
+            case "M": xtables_modprobe_program = UnsafePointer(strdup(optarg))
+            case "T": s.onlyTable = String(cString: optarg)
+            default: throw ToolError(.other, "Try `\(name) -h' for more information.\n", style: .plain)
+            }
+        }
+        if optind == argv.count - 1 {
+            let path = argv[optind]
+            guard let f = fopen(path, "re") else {
+                throw ToolError(.other, "Can't open \(path): \(String(cString: strerror(errno)))\n", style: .plain)
+            }
+            s.input = f
+        } else if optind < argv.count {
+            throw ToolError(.other, "Unknown arguments found on commandline\n", style: .plain)
+        } else {
+            s.input = stdin
+        }
+        if intervalSet && s.wait == 0 {
+            throw ToolError(.other, "Option --wait-interval requires option --wait\n", style: .plain)
+        }
+        return s
+    }
+
+    private static func usage(_ name: String) -> String {
+        "Usage: \(name) [-c] [-v] [-V] [-t] [-h] [-n] [-w secs] [-W usecs] [-T table] [-M command] [file]\n"
+            + "\t   [ --counters ]\n\t   [ --verbose ]\n\t   [ --version]\n\t   [ --test ]\n"
+            + "\t   [ --help ]\n\t   [ --noflush ]\n\t   [ --wait=<seconds>\n"
+            + "\t   [ --table=<TABLE> ]\n\t   [ --modprobe=<command> ]\n"
+    }
+}
+
+/// The state of one restore run: the table block in hand and the line being read.
+final class Restore {
+    let family: Family
+    let name: String
+    let argv0: String
+    let settings: RestoreTool.Settings
+    private(set) var lineNumber = 0
+    private var session: TableSession?
+    private var currentTable = ""
+    private var lock: Int32 = -1
+
+    init(family: Family, name: String, argv0: String, settings: RestoreTool.Settings) {
+        self.family = family
+        self.name = name
+        self.argv0 = argv0
+        self.settings = settings
+    }
+
+    func run() throws {
+        let input = settings.input!
+        var buffer = [CChar](repeating: 0, count: 10240)
+        while fgets(&buffer, 10240, input) != nil {
+            lineNumber += 1
+            let line = String(cString: buffer)
+            let ok = try handle(line)
+            if let only = settings.onlyTable, only != currentTable { continue }
+            if !ok {
+                Out.flush()
+                Out.error("\(name): line \(lineNumber) failed\n")
+                throw RestoreTool.Stop(status: 1)
+            }
+        }
+        if session != nil {
+            Out.flush()
+            Out.error("\(name): COMMIT expected at line \(lineNumber + 1)\n")
+            throw RestoreTool.Stop(status: 1)
+        }
+        if input != stdin { fclose(input) }
+    }
+
+    /// One input line; false when it failed (reported as "line N failed").
+    private func handle(_ line: String) throws -> Bool {
+        let inTable = session != nil
+        if line.hasPrefix("\n") { return true }
+        if line.hasPrefix("#") {
+            if settings.verbose > 0 { Out.write(line); Out.flush() }
+            return true
+        }
+        if line == "COMMIT\n" && inTable { return commit() }
+        if line.hasPrefix("*") && !inTable { return try openTable(line) }
+        if line.hasPrefix(":") && inTable { return try declareChain(line) }
+        if inTable { return try ruleLine(line) }
+        return false
+    }
+
+    /// Words of a header line as strtok(" \t\n") splits them.
+    private func fields(_ line: String) -> [Substring] {
+        line.dropFirst().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+    }
+
+    private func openTable(_ line: String) throws -> Bool {
+        lock = try XtablesLock.acquire(wait: settings.wait)
+        guard let table = fields(line).first else {
+            throw ToolError.parameter("\(name): line \(lineNumber) table name invalid")
+        }
+        currentTable = String(table.prefix(32))
+        if let only = settings.onlyTable, only != String(table) {
+            releaseLock()
+            return true
+        }
+        guard let s = TableSession.open(family: family, table: String(table)) else {
+            throw ToolError.parameter("\(name): unable to initialize table '\(table)'")
+        }
+        session = s
+        if !settings.noflush {
+            let verbose = settings.verbose > 0
+            for chain in s.chains() {
+                if verbose { Out.write("Flushing chain `\(chain)'\n") }
+                _ = s.flush(chain)
+            }
+            for chain in s.chains() where !s.isBuiltin(chain) {
+                if verbose { Out.write("Deleting chain `\(chain)'\n") }
+                _ = s.deleteChain(chain)
+            }
+        }
+        return true
+    }
+
+    private func declareChain(_ line: String) throws -> Bool {
+        let s = session!
+        let f = fields(line)
+        guard let chainWord = f.first else {
+            throw ToolError.parameter("\(name): line \(lineNumber) chain name invalid")
+        }
+        let chain = String(chainWord)
+        if chain.utf8.count >= 29 { throw ToolError.parameter("Invalid chain name `\(chain)' (28 chars max)") }
+        if !s.isBuiltin(chain) {
+            if settings.noflush && s.isChain(chain) {
+                if !s.flush(chain) {
+                    throw ToolError.parameter("error flushing chain '\(chain)':\(String(cString: strerror(s.lastErrno)))")
+                }
+            } else if !s.createChain(chain) {
+                throw ToolError.parameter("error creating chain '\(chain)':\(String(cString: strerror(s.lastErrno)))")
+            }
+        }
+        guard f.count > 1 else { throw ToolError.parameter("\(name): line \(lineNumber) policy invalid") }
+        let policy = String(f[1])
+        if policy != "-" {
+            var counters: (UInt64, UInt64) = (0, 0)
+            if settings.counters {
+                guard f.count > 2, let c = PolicyCounters.parse(String(f[2])) else {
+                    throw ToolError.parameter("invalid policy counters for chain '\(chain)'")
+                }
+                counters = c
+            }
+            if !s.setPolicy(chain, policy, counters: counters) {
+                throw ToolError(.other, "Can't set policy `\(policy)' on `\(chain)' line \(lineNumber): \(s.message(for: s.lastErrno))")
+            }
+        }
+        xtables_announce_chain(chain)
+        return true
+    }
+
+    private func ruleLine(_ line: String) throws -> Bool {
+        var args = [argv0, "-t", currentTable]
+        if !settings.noflush { args += Array(repeating: "-v", count: settings.verbose) }
+        var rest = Substring(line)
+        if let c = try RestoreTokenizer.counters(rest, lineNumber: lineNumber) {
+            rest = c.rest
+            if settings.counters { args += ["--set-counters", c.packets, c.bytes] }
+        }
+        args += try RestoreTokenizer.words(rest)
+        if args.count >= RestoreTokenizer.maxArguments {
+            throw ToolError.parameter("Parser cannot handle more arguments")
+        }
+        shim_set_line(Int32(lineNumber))
+        let parser = RuleParser(family: family, programName: name, arguments: args, restore: true, table: currentTable)
+        guard case .run(let command) = try parser.parse() else { throw RestoreTool.Stop(status: 0) }
+        defer { command.release() }
+        let ok = try CommandRunner(command: command, session: session!).run()
+        Out.flush()
+        return ok
+    }
+
+    private func commit() -> Bool {
+        let ok = settings.testing ? true : session!.commit()
+        session = nil
+        releaseLock()
+        return ok
+    }
+
+    private func releaseLock() {
+        if lock >= 0 { close(lock); lock = -1 }
+    }
+}
+
+/// "[pkts:bytes]" of a restore chain line.
+enum PolicyCounters {
+    static func parse(_ s: String) -> (UInt64, UInt64)? {
+        guard s.hasPrefix("["), let colon = s.firstIndex(of: ":") else { return nil }
+        let p = s[s.index(after: s.startIndex)..<colon]
+        let rest = s[s.index(after: colon)...]
+        let b = rest.prefix(while: { $0 != "]" })
+        guard let pv = CNumber.scanUnsigned(String(p)), let bv = CNumber.scanUnsigned(String(b)) else { return nil }
+        return (pv, bv)
+    }
+}
+
+/// -w/-W as iptables reads them (shared by the command line tools and restore).
+enum WaitOptions {
+    static func seconds(_ argv: CArgv) throws -> Int32 {
+        var text: String?
+        if optarg != nil { text = String(cString: optarg) } else if optind < argv.count {
+            let first = argv.raw(optind)[0]
+            if first != 0x2D && first != 0x21 { text = argv[optind]; optind += 1 }
+        }
+        guard let t = text else { return -1 }
+        guard let v = CNumber.scanInt(t) else { throw ToolError.parameter("wait seconds not numeric") }
+        return v
+    }
+
+    static func interval(_ argv: CArgv) throws {
+        var text: String?
+        if optarg != nil { text = String(cString: optarg) } else if optind < argv.count {
+            let first = argv.raw(optind)[0]
+            if first != 0x2D && first != 0x21 { text = argv[optind]; optind += 1 }
+        }
+        guard let t = text else { throw ToolError.parameter("wait interval value required") }
+        guard let usec = CNumber.scanUnsigned(t).map({ UInt32(truncatingIfNeeded: $0) }) else {
+            throw ToolError.parameter("wait interval not numeric")
+        }
+        if usec > 999_999 { throw ToolError.parameter("too long usec wait \(usec) > 999999 usec") }
+        Out.error("Ignoring deprecated --wait-interval option.\n")
+    }
+}

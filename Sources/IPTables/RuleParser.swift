@@ -100,7 +100,9 @@ final class RuleParser {
         case "E":
             try add(.renameChain); result.chain = arg
             guard hasNextArgument else { throw ToolError.parameter("-E requires old-chain-name and new-chain-name") }
-            result.newName = nextArgument()
+            let newName = nextArgument()
+            try ChainName.validate(newName)
+            result.newName = newName
         case "P":
             try add(.setPolicy); result.chain = arg
             guard hasNextArgument else { throw ToolError.parameter("-P requires a chain and a policy") }

@@ -12,6 +12,7 @@ struct CommandRunner {
     private var chain: String { command.chain ?? "" }
 
     func run() throws -> Bool {
+        if command.ignoredLine { return true }
         let c = command.commands
         if !c.intersection(Commands.ruleCommands).isEmpty { return try runRuleCommand() }
         switch c {
@@ -26,7 +27,6 @@ struct CommandRunner {
         case .setPolicy:
             let counters = command.options.contains(.counters) ? (command.header.pcnt, command.header.bcnt) : nil
             return session.setPolicy(chain, command.policy ?? "", counters: counters)
-        case [], _ where command.ignoredLine: return true
         default: return try runListing()
         }
     }

@@ -13,6 +13,14 @@ final class CArgv {
         pointer[args.count] = nil
     }
 
+    /// Takes ownership of already malloc'd strings.
+    init(owning strings: [UnsafeMutablePointer<CChar>?]) {
+        count = Int32(strings.count)
+        pointer = .allocate(capacity: strings.count + 1)
+        for (i, p) in strings.enumerated() { pointer[i] = p }
+        pointer[strings.count] = nil
+    }
+
     deinit {
         for i in 0..<Int(count) { free(pointer[i]) }
         pointer.deallocate()

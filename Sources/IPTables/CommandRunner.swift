@@ -135,6 +135,14 @@ struct CommandRunner {
         let mask = needsMask ? shim_entry_mask(family.nfproto, command.matches, target) : nil
         defer { free(mask) }
         let targetName = String(cString: shim_target_name(shim_target_blob(target)))
+        return try chain.withCString { chain in
+            try apply(c, chain: chain, entry: entry, mask: mask, header: &header, targetName: targetName)
+        }
+    }
+
+    /// Runs a rule command once per source/destination pair.
+    private func apply(_ c: Commands, chain: UnsafePointer<CChar>, entry: UnsafeMutableRawPointer,
+                       mask: UnsafeMutablePointer<UInt8>?, header: inout shim_rule_ip, targetName: String) throws -> Bool {
         var ok = true
         for s in command.sources {
             for d in command.destinations {
@@ -171,16 +179,17 @@ struct CommandRunner {
     /// chains and no target at all; unknown names fail as iptables reports them.
     private func resolveTarget() throws -> UnsafeMutablePointer<xtables_target> {
         let jump = command.jumpTo
-        if let t = command.target, session.isChain(jump) {
+        let jumpIsChain = !jump.isEmpty && jump.withCString { session.isChain($0) }
+        if let t = command.target, jumpIsChain {
             Out.error("Warning: using chain \(jump), not extension\n")
             free(t.pointee.t)
             t.pointee.t = nil
             command.target = nil
         }
         if let t = command.target { return t }
-        if jump.isEmpty || session.isChain(jump) {
+        if jump.isEmpty || jumpIsChain {
             var t: UnsafeMutablePointer<xtables_target>?
-            guard shim_standard_target(jump, !session.isChain(jump), &t) == 0 else { throw ToolError.caught() }
+            guard shim_standard_target(jump, !jumpIsChain, &t) == 0 else { throw ToolError.caught() }
             command.target = t
             return t!
         }

@@ -93,7 +93,20 @@ enum Protocols {
 
 /// Address lists of -s/-d through libxtables (hostnames, masks, comma lists).
 enum Addresses {
+    /// The parsed form of "0.0.0.0/0" / "::0/0", used by every rule without -s or -d.
+    private static var anyCache: [UInt8: [AddressSlot]] = [:]
+
     static func parse(_ spec: String, family: Family) throws -> [AddressSlot] {
+        if spec == family.anyAddress {
+            if let cached = anyCache[family.nfproto] { return cached }
+            let parsed = try parseWithLibrary(spec, family: family)
+            anyCache[family.nfproto] = parsed
+            return parsed
+        }
+        return try parseWithLibrary(spec, family: family)
+    }
+
+    private static func parseWithLibrary(_ spec: String, family: Family) throws -> [AddressSlot] {
         var addrs: UnsafeMutablePointer<UInt8>?
         var masks: UnsafeMutablePointer<UInt8>?
         var count: UInt32 = 0

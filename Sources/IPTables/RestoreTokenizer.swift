@@ -1,59 +1,100 @@
+import Glibc
+
 /// The words of one iptables-restore rule line, split exactly as iptables-restore does:
 /// double quotes group (and end a word when they close), a backslash escapes only inside
 /// quotes, single quotes are ordinary characters; an optional "[pkts:bytes]" prefix.
+/// Works on bytes and yields C strings, because restore feeds it every line of the input.
 enum RestoreTokenizer {
     /// A word may hold at most this many bytes (iptables' 1024-byte buffer).
     static let maxWordLength = 1023
     /// At most this many words fit in iptables' argv store, with the words we add first.
     static let maxArguments = 255
 
-    /// Splits the rest of a line (after any counters) into words.
-    static func words(_ line: Substring) throws -> [String] {
-        var words: [String] = []
-        var word: [UInt8] = []
-        var quoteOpen = false, escaped = false
-        func add() throws {
-            words.append(String(decoding: word, as: UTF8.self))
-            word.removeAll(keepingCapacity: true)
-        }
-        func append(_ b: UInt8) throws {
-            word.append(b)
-            if word.count > maxWordLength { throw ToolError.parameter("Parameter too long!") }
-        }
-        for b in line.utf8 {
+    /// Splits bytes into malloc'd C strings, appended to `words` (the caller owns them).
+    /// The word being built; one buffer for the whole run.
+    private static let word = UnsafeMutablePointer<CChar>.allocate(capacity: maxWordLength + 2)
+
+    static func split(_ line: UnsafeBufferPointer<UInt8>, into words: inout [UnsafeMutablePointer<CChar>?]) throws {
+        let word = RestoreTokenizer.word
+        var length = 0
+        var quoteOpen = false, escaped = false, inWord = false
+        for b in line {
+            var keep = false
             if quoteOpen {
-                if escaped { try append(b); escaped = false; continue }
-                if b == 0x5C { escaped = true; continue }
-                if b != 0x22 { try append(b); continue }
-                quoteOpen = false
-                try add()
-                continue
+                if escaped {
+                    keep = true; escaped = false
+                } else if b == 0x5C {
+                    escaped = true
+                } else if b != 0x22 {
+                    keep = true
+                } else {
+                    quoteOpen = false
+                    word[length] = 0
+                    words.append(strdup(word))
+                    length = 0; inWord = false
+                }
+            } else if b == 0x22 {
+                quoteOpen = true
+            } else if b == 0x20 || b == 0x09 || b == 0x0A {
+                if inWord {
+                    word[length] = 0
+                    words.append(strdup(word))
+                    length = 0; inWord = false
+                }
+            } else {
+                keep = true
             }
-            switch b {
-            case 0x22: quoteOpen = true
-            case 0x20, 0x09, 0x0A: if !word.isEmpty { try add() }
-            default: try append(b)
+            if keep {
+                if length >= maxWordLength { throw ToolError.parameter("Parameter too long!") }
+                word[length] = CChar(bitPattern: b)
+                length += 1
+                inWord = true
             }
         }
-        if !word.isEmpty { try add() }
-        return words
+        if inWord {
+            word[length] = 0
+            words.append(strdup(word))
+        }
     }
 
-    /// Splits "[p:b] rest" into the two counter words and the rest; nil counters without '['.
-    static func counters(_ line: Substring, lineNumber: Int) throws -> (packets: String, bytes: String, rest: Substring)? {
-        guard line.first == "[" else { return nil }
-        guard let close = line.firstIndex(of: "]") else { throw ToolError.parameter("Bad line \(lineNumber): need ]") }
-        // strtok semantics: skip leading ':' then read up to the next ':'; then up to ']'.
-        let inner = line[line.index(after: line.startIndex)...]
-        let afterColons = inner.drop(while: { $0 == ":" })
-        guard let pEnd = afterColons.firstIndex(where: { $0 == ":" }), !afterColons.isEmpty else {
-            throw ToolError.parameter("Bad line \(lineNumber): need :")
+    /// The words of a line as Swift strings (for tests and small inputs).
+    static func words(_ line: String) throws -> [String] {
+        var out: [UnsafeMutablePointer<CChar>?] = []
+        defer { out.forEach { free($0) } }
+        var copy = Array(line.utf8)
+        try copy.withUnsafeMutableBufferPointer { try split(UnsafeBufferPointer($0), into: &out) }
+        return out.map { String(cString: $0!) }
+    }
+
+    /// Splits "[p:b] rest": the two counter texts and where the rest starts; nil without '['.
+    /// Follows iptables' strtok reading: the packets run to the first ':' (leading ':'
+    /// skipped), the bytes to the next ']', the rest after the first ']'.
+    static func counters(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws
+        -> (packets: String, bytes: String, restStart: Int)? {
+        guard line.first == 0x5B else { return nil }
+        guard let close = line.firstIndex(of: 0x5D) else { throw ToolError.parameter("Bad line \(lineNumber): need ]") }
+        var i = 1
+        while i < line.count && line[i] == 0x3A { i += 1 }
+        let pStart = i
+        while i < line.count && line[i] != 0x3A { i += 1 }
+        if pStart == line.count { throw ToolError.parameter("Bad line \(lineNumber): need :") }
+        let packets = String(decoding: UnsafeBufferPointer(rebasing: line[pStart..<i]), as: UTF8.self)
+        i += 1
+        while i < line.count && line[i] == 0x5D { i += 1 }
+        let bStart = i
+        while i < line.count && line[i] != 0x5D { i += 1 }
+        if bStart >= line.count || i >= line.count && bStart == i { throw ToolError.parameter("Bad line \(lineNumber): need ]") }
+        let bytes = String(decoding: UnsafeBufferPointer(rebasing: line[bStart..<i]), as: UTF8.self)
+        return (packets, bytes, close + 1)
+    }
+
+    /// `counters` over a Swift string (for tests).
+    static func counters(_ line: String, lineNumber: Int) throws -> (packets: String, bytes: String, rest: String)? {
+        let bytes = Array(line.utf8)
+        return try bytes.withUnsafeBufferPointer { b in
+            try counters(b, lineNumber: lineNumber).map {
+                ($0.packets, $0.bytes, String(decoding: bytes[$0.restStart...], as: UTF8.self))
+            }
         }
-        let packets = afterColons[..<pEnd]
-        let tail = line[line.index(after: pEnd)...].drop(while: { $0 == "]" })
-        guard let bEnd = tail.firstIndex(of: "]"), !tail.isEmpty, bEnd > tail.startIndex else {
-            throw ToolError.parameter("Bad line \(lineNumber): need ]")
-        }
-        return (String(packets), String(tail[..<bEnd]), line[line.index(after: close)...])
     }
 }

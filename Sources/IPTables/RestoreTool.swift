@@ -104,6 +104,11 @@ final class Restore {
     private var session: TableSession?
     private var currentTable = ""
     private var lock: Int32 = -1
+    /// C copies of the words every rule line starts with, made once.
+    private lazy var argv0C = UnsafePointer(strdup(argv0)!)
+    private static let dashT = UnsafePointer(strdup("-t")!)
+    private static let dashV = UnsafePointer(strdup("-v")!)
+    private var tableC: UnsafeMutablePointer<CChar>?
 
     init(family: Family, name: String, argv0: String, settings: RestoreTool.Settings) {
         self.family = family
@@ -114,10 +119,13 @@ final class Restore {
 
     func run() throws {
         let input = settings.input!
-        var buffer = [CChar](repeating: 0, count: 10240)
-        while fgets(&buffer, 10240, input) != nil {
+        let size = 10240
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+        defer { buffer.deallocate() }
+        while fgets(buffer, Int32(size), input) != nil {
             lineNumber += 1
-            let line = String(cString: buffer)
+            let line = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
+                                           count: strlen(buffer))
             let ok = try handle(line)
             if let only = settings.onlyTable, only != currentTable { continue }
             if !ok {
@@ -134,24 +142,27 @@ final class Restore {
         if input != stdin { fclose(input) }
     }
 
+    private static let commitLine = Array("COMMIT\n".utf8)
+
     /// One input line; false when it failed (reported as "line N failed").
-    private func handle(_ line: String) throws -> Bool {
+    private func handle(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
         let inTable = session != nil
-        if line.hasPrefix("\n") { return true }
-        if line.hasPrefix("#") {
-            if settings.verbose > 0 { Out.write(line); Out.flush() }
+        guard let first = line.first else { return inTable ? try ruleLine(line) : false }
+        if first == 0x0A { return true }
+        if first == 0x23 {
+            if settings.verbose > 0 { Out.write(String(decoding: line, as: UTF8.self)); Out.flush() }
             return true
         }
-        if line == "COMMIT\n" && inTable { return commit() }
-        if line.hasPrefix("*") && !inTable { return try openTable(line) }
-        if line.hasPrefix(":") && inTable { return try declareChain(line) }
+        if inTable && line.elementsEqual(Restore.commitLine) { return commit() }
+        if first == 0x2A && !inTable { return try openTable(String(decoding: line, as: UTF8.self)) }
+        if first == 0x3A && inTable { return try declareChain(String(decoding: line, as: UTF8.self)) }
         if inTable { return try ruleLine(line) }
         return false
     }
 
     /// Words of a header line as strtok(" \t\n") splits them.
     private func fields(_ line: String) -> [Substring] {
-        line.dropFirst().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+        line.utf8.dropFirst().split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }).map { Substring($0) }
     }
 
     private func openTable(_ line: String) throws -> Bool {
@@ -160,6 +171,8 @@ final class Restore {
             throw ToolError.parameter("\(name): line \(lineNumber) table name invalid")
         }
         currentTable = String(table.prefix(32))
+        free(tableC)
+        tableC = nil
         if let only = settings.onlyTable, only != String(table) {
             releaseLock()
             return true
@@ -217,20 +230,26 @@ final class Restore {
         return true
     }
 
-    private func ruleLine(_ line: String) throws -> Bool {
-        var args = [argv0, "-t", currentTable]
-        if !settings.noflush { args += Array(repeating: "-v", count: settings.verbose) }
-        var rest = Substring(line)
-        if let c = try RestoreTokenizer.counters(rest, lineNumber: lineNumber) {
-            rest = c.rest
-            if settings.counters { args += ["--set-counters", c.packets, c.bytes] }
+    private func ruleLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        if tableC == nil { tableC = strdup(currentTable) }
+        var words: [UnsafeMutablePointer<CChar>?] = [strdup(argv0C), strdup(Restore.dashT), strdup(tableC!)]
+        words.reserveCapacity(32)
+        var owned = true
+        defer { if owned { words.forEach { free($0) } } }
+        if !settings.noflush { for _ in 0..<settings.verbose { words.append(strdup(Restore.dashV)) } }
+        var restStart = 0
+        if let c = try RestoreTokenizer.counters(line, lineNumber: lineNumber) {
+            restStart = c.restStart
+            if settings.counters { words += [strdup("--set-counters"), strdup(c.packets), strdup(c.bytes)] }
         }
-        args += try RestoreTokenizer.words(rest)
-        if args.count >= RestoreTokenizer.maxArguments {
+        try RestoreTokenizer.split(UnsafeBufferPointer(rebasing: line[restStart...]), into: &words)
+        if words.count >= RestoreTokenizer.maxArguments {
             throw ToolError.parameter("Parser cannot handle more arguments")
         }
         shim_set_line(Int32(lineNumber))
-        let parser = RuleParser(family: family, programName: name, arguments: args, restore: true, table: currentTable)
+        owned = false
+        let parser = RuleParser(family: family, programName: name, argv: CArgv(owning: words), restore: true,
+                                table: currentTable)
         guard case .run(let command) = try parser.parse() else { throw RestoreTool.Stop(status: 0) }
         defer { command.release() }
         let ok = try CommandRunner(command: command, session: session!).run()

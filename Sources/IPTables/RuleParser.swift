@@ -26,11 +26,15 @@ final class RuleParser {
         case finished
     }
 
-    init(family: Family, programName: String, arguments: [String], restore: Bool, table: String = "filter") {
+    convenience init(family: Family, programName: String, arguments: [String], restore: Bool, table: String = "filter") {
+        self.init(family: family, programName: programName, argv: CArgv(arguments), restore: restore, table: table)
+    }
+
+    init(family: Family, programName: String, argv: CArgv, restore: Bool, table: String = "filter") {
         self.family = family
         self.programName = programName
         self.restore = restore
-        self.argv = CArgv(arguments)
+        self.argv = argv
         self.scratchEntry = shim_entry_scratch(family.nfproto)
         result.table = table
     }
@@ -117,7 +121,7 @@ final class RuleParser {
             result.jumpTo = try Extensions.validTargetName(arg)
         case "j":
             try set(.jump)
-            try loadTarget(argv[optind - 1])
+            try loadTarget(argv.raw(optind - 1))
         case "i", "o": try parseInterface(c == 0x69)
         case "f":
             if family.isIPv6 { throw ToolError.parameter("`-f' is not supported in IPv6, use -m frag instead") }
@@ -126,7 +130,7 @@ final class RuleParser {
         case "v":
             if result.verbose == 0 { try set(.verbose) }
             result.verbose += 1
-        case "m": try loadMatch(arg)
+        case "m": try loadMatch(optarg)
         case "n": try set(.numeric)
         case "t":
             if invert { throw ToolError.parameter("unexpected ! flag before --table") }
@@ -266,29 +270,32 @@ final class RuleParser {
 
     // MARK: - Extensions
 
-    private func loadMatch(_ name: String) throws {
+    private func loadMatch(_ name: UnsafePointer<CChar>) throws {
         if invert { throw ToolError.parameter("unexpected ! flag before --match") }
-        let m = try Extensions.findMatch(name, .mustSucceed, into: &result.matches)!
-        var entryName = name
+        var found: UnsafeMutablePointer<xtables_match>?
+        guard shim_find_match(name, XTF_LOAD_MUST_SUCCEED, &result.matches, &found) == 0, let m = found else {
+            throw ToolError.caught()
+        }
+        var entryName = UnsafePointer(m.pointee.name!)
         if let real = m.pointee.real_name {
-            entryName = String(cString: real)
+            entryName = real
             if m.pointee.ext_flags & UInt8(XTABLES_EXT_ALIAS.rawValue) == 0 {
-                Out.error("Notice: the \(String(cString: m.pointee.name)) match is converted into \(entryName) match in rule listing and saving.\n")
+                Out.error("Notice: the \(String(cString: m.pointee.name)) match is converted into \(String(cString: real)) match in rule listing and saving.\n")
             }
-        } else {
-            entryName = String(cString: m.pointee.name)
         }
         guard shim_match_prepare(m, entryName) == 0 else { throw ToolError.caught() }
     }
 
-    private func loadTarget(_ name: String) throws {
-        result.jumpTo = try Extensions.validTargetName(name)
-        guard let t = try Extensions.findTarget(name, .tryLoad) else { return }
+    private func loadTarget(_ name: UnsafePointer<CChar>) throws {
+        result.jumpTo = try Extensions.validTargetName(String(cString: name))
+        var found: UnsafeMutablePointer<xtables_target>?
+        guard shim_find_target(name, XTF_TRY_LOAD, &found) == 0 else { throw ToolError.caught() }
+        guard let t = found else { return }
         var entryName = name
         if let real = t.pointee.real_name {
-            entryName = String(cString: real)
+            entryName = real
             if t.pointee.ext_flags & UInt8(XTABLES_EXT_ALIAS.rawValue) == 0 {
-                Out.error("Notice: The \(name) target is converted into \(entryName) target in rule listing and saving.\n")
+                Out.error("Notice: The \(result.jumpTo) target is converted into \(String(cString: real)) target in rule listing and saving.\n")
             }
         }
         guard shim_target_prepare(t, entryName) == 0 else { throw ToolError.caught() }

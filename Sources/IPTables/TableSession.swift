@@ -69,6 +69,7 @@ final class TableSession {
         return out
     }
 
+    func isChain(_ name: UnsafePointer<CChar>) -> Bool { tc.is_chain!(name, handle) != 0 }
     func targetName(of entry: UnsafeRawPointer) -> String { String(cString: tc.get_target!(entry, handle)!) }
     func isChain(_ name: String) -> Bool { tc.is_chain!(name, handle) != 0 }
     func isBuiltin(_ name: String) -> Bool { tc.builtin!(name, handle) > 0 }
@@ -87,13 +88,13 @@ final class TableSession {
 
     // MARK: - Writing
 
-    func append(_ chain: String, _ e: UnsafeRawPointer) -> Bool { ok(tc.append!(chain, e, handle)) }
-    func insert(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) -> Bool { ok(tc.insert!(chain, e, index, handle)) }
-    func replace(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) -> Bool { ok(tc.replace!(chain, e, index, handle)) }
-    func delete(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) -> Bool {
+    func append(_ chain: UnsafePointer<CChar>, _ e: UnsafeRawPointer) -> Bool { ok(tc.append!(chain, e, handle)) }
+    func insert(_ chain: UnsafePointer<CChar>, _ e: UnsafeRawPointer, at index: UInt32) -> Bool { ok(tc.insert!(chain, e, index, handle)) }
+    func replace(_ chain: UnsafePointer<CChar>, _ e: UnsafeRawPointer, at index: UInt32) -> Bool { ok(tc.replace!(chain, e, index, handle)) }
+    func delete(_ chain: UnsafePointer<CChar>, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) -> Bool {
         ok(tc.delete_entry!(chain, e, mask, handle))
     }
-    func check(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) -> Bool {
+    func check(_ chain: UnsafePointer<CChar>, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) -> Bool {
         ok(tc.check!(chain, e, mask, handle))
     }
     func deleteRule(_ chain: String, at index: UInt32) -> Bool { ok(tc.delete_num!(chain, index, handle)) }

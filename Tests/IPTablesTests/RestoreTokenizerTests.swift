@@ -23,7 +23,7 @@ final class RestoreTokenizerTests: XCTestCase {
 
     func testOverlongWordIsRefused() {
         let long = String(repeating: "x", count: 1100)
-        XCTAssertThrowsError(try RestoreTokenizer.words(Substring(long))) { error in
+        XCTAssertThrowsError(try RestoreTokenizer.words(long)) { error in
             XCTAssertEqual((error as? ToolError)?.message, "Parameter too long!")
         }
     }
@@ -32,7 +32,7 @@ final class RestoreTokenizerTests: XCTestCase {
         let c = try RestoreTokenizer.counters("[7:8] -A INPUT\n", lineNumber: 1)
         XCTAssertEqual(c?.packets, "7")
         XCTAssertEqual(c?.bytes, "8")
-        XCTAssertEqual(c.map { String($0.rest) }, " -A INPUT\n")
+        XCTAssertEqual(c?.rest, " -A INPUT\n")
         XCTAssertNil(try RestoreTokenizer.counters("-A INPUT\n", lineNumber: 1))
         XCTAssertThrowsError(try RestoreTokenizer.counters("[7:8 -A\n", lineNumber: 3)) { error in
             XCTAssertEqual((error as? ToolError)?.message, "Bad line 3: need ]")

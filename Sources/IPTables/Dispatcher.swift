@@ -10,6 +10,13 @@ public enum Dispatcher {
         "ip6tables-save": (.ipv6, SaveTool.main),
         "iptables-restore": (.ipv4, RestoreTool.main),
         "ip6tables-restore": (.ipv6, RestoreTool.main),
+        // The names registered with update-alternatives (scripts/install --alternatives).
+        "iptables-swift": (.ipv4, IPTablesTool.main),
+        "ip6tables-swift": (.ipv6, IPTablesTool.main),
+        "iptables-swift-save": (.ipv4, SaveTool.main),
+        "ip6tables-swift-save": (.ipv6, SaveTool.main),
+        "iptables-swift-restore": (.ipv4, RestoreTool.main),
+        "ip6tables-swift-restore": (.ipv6, RestoreTool.main),
     ]
 
     /// Every tool name the multi-call binary answers to.

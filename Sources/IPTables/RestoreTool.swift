@@ -5,11 +5,13 @@ import Glibc
 /// libiptc handle and commits it at COMMIT; stops at the first error, committing nothing
 /// of the block in hand.
 public enum RestoreTool {
-    private static let options = BaseOptions.cTable([
+    /// The long options (name, has_arg, val) this tool accepts.
+    static let optionList: [(String, Int32, Int32)] = [
         ("counters", 0, 0x63), ("verbose", 0, 0x76), ("version", 0, 0x56), ("test", 0, 0x74),
         ("help", 0, 0x68), ("noflush", 0, 0x6E), ("modprobe", 1, 0x4D), ("table", 1, 0x54),
         ("wait", 2, 0x77), ("wait-interval", 2, 0x57),
-    ])
+    ]
+    private static let options = BaseOptions.cTable(optionList)
 
     /// Options of one run.
     struct Settings {

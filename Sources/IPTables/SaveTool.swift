@@ -4,10 +4,12 @@ import Glibc
 /// `iptables-save` / `ip6tables-save`: every table the kernel has loaded (or one),
 /// in iptables-restore format.
 public enum SaveTool {
-    private static let options = BaseOptions.cTable([
+    /// The long options (name, has_arg, val) this tool accepts.
+    static let optionList: [(String, Int32, Int32)] = [
         ("counters", 0, 0x63), ("dump", 0, 0x64), ("table", 1, 0x74),
         ("modprobe", 1, 0x4D), ("file", 1, 0x66), ("version", 0, 0x56),
-    ])
+    ]
+    private static let options = BaseOptions.cTable(optionList)
 
     public static func main(family: Family, arguments: [String]) -> Int32 {
         let name = family.toolName + "-save"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# scripts/install and scripts/uninstall in a throwaway root: files, symlinks, and the
+# update-alternatives groups (a fake iptables-legacy provider stands for Debian's).
+#   tests/system/install.sh BINARY
+set -u
+cd "$(dirname "$0")/../.."
+. tests/system/lib.sh
+binary="$1"
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+ua() { update-alternatives --root "$root" "$@"; }
+
+# A previous provider, as Debian's iptables package registers it.
+mkdir -p "$root/usr/sbin" "$root/etc/alternatives" "$root/var/lib/dpkg/alternatives"
+for v in "" 6; do
+  for t in "" -save -restore; do printf '#!/bin/sh\necho legacy\n' > "$root/usr/sbin/ip${v}tables-legacy$t"; chmod +x "$root/usr/sbin/ip${v}tables-legacy$t"; done
+  ua --quiet --install "/usr/sbin/ip${v}tables" "ip${v}tables" "/usr/sbin/ip${v}tables-legacy" 10 \
+    --slave "/usr/sbin/ip${v}tables-restore" "ip${v}tables-restore" "/usr/sbin/ip${v}tables-legacy-restore" \
+    --slave "/usr/sbin/ip${v}tables-save" "ip${v}tables-save" "/usr/sbin/ip${v}tables-legacy-save"
+done
+
+touch "$root/.before-install"
+check "install into DESTDIR" env DESTDIR="$root" scripts/install --prefix /usr/local --binary "$binary" --alternatives
+sbin="$root/usr/local/sbin"
+check "binary installed" test -x "$sbin/xtables-swift-multi"
+for n in iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore iptables-swift ip6tables-swift-restore; do
+  check "relative link $n" test "$(readlink "$sbin/$n")" = xtables-swift-multi
+done
+check "tool answers by its link name" sh -c "'$sbin/iptables' --version | grep -qx 'iptables v1.8.9 (legacy)'"
+check "alternative name dispatches" sh -c "'$sbin/ip6tables-swift' -V | grep -qx 'ip6tables v1.8.9 (legacy)'"
+check "multi binary dispatches by first argument" sh -c "'$sbin/xtables-swift-multi' iptables-save -V | grep -qx 'iptables-save v1.8.9 (legacy)'"
+check "persistence helper" test -x "$sbin/iptables-swift-persistent"
+check "unit installed with its path" grep -qx "ExecStart=/usr/local/sbin/iptables-swift-persistent start" "$root/usr/local/lib/systemd/system/iptables-swift.service"
+check "man pages" test -f "$root/usr/local/share/man/man8/iptables-restore.8" -a -L "$root/usr/local/share/man/man8/ip6tables.8"
+check "nothing outside the prefix but alternatives" sh -c "cd '$root' && ! find . -newer .before-install -type f | grep -v '^./usr/local/' | grep -v -e '^./var/lib/dpkg/alternatives/' -e '^./var/log/alternatives.log'"
+check "registered at priority 5" sh -c "update-alternatives --root '$root' --query iptables | grep -A1 'Alternative: /usr/local/sbin/iptables-swift' | grep -qx 'Priority: 5'"
+check "legacy stays selected" test "$(readlink "$root/etc/alternatives/iptables")" = /usr/sbin/iptables-legacy
+check "set selects ours" ua --quiet --set iptables /usr/local/sbin/iptables-swift
+check "iptables is ours" test "$(readlink "$root/etc/alternatives/iptables")" = /usr/local/sbin/iptables-swift
+check "its save slave is ours" test "$(readlink "$root/etc/alternatives/iptables-save")" = /usr/local/sbin/iptables-swift-save
+check "ip6tables set too" ua --quiet --set ip6tables /usr/local/sbin/ip6tables-swift
+check "uninstall" env DESTDIR="$root" scripts/uninstall --prefix /usr/local
+check "iptables back to legacy" test "$(readlink "$root/etc/alternatives/iptables")" = /usr/sbin/iptables-legacy
+check "restore slave back to legacy" test "$(readlink "$root/etc/alternatives/ip6tables-restore")" = /usr/sbin/ip6tables-legacy-restore
+check "our entry is gone" sh -c "! update-alternatives --root '$root' --list iptables | grep -q swift"
+check "files removed" sh -c "! find '$root/usr/local' -type f -o -type l | grep -q ."
+summary install

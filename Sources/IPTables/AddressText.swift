@@ -4,73 +4,116 @@ import Glibc
 /// Text forms of rule addresses, masks and interfaces, for listings and saves.
 enum AddressText {
     /// inet_ntop of a 4- or 16-byte address.
-    static func ntop(_ bytes: [UInt8], family: Family) -> String {
-        var buf = [CChar](repeating: 0, count: 64)
-        bytes.withUnsafeBytes { p in
-            _ = inet_ntop(family.isIPv6 ? AF_INET6 : AF_INET, p.baseAddress, &buf, 64)
+    static func ntop(_ bytes: UnsafeRawBufferPointer, family: Family) -> String {
+        var buf = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        return withUnsafeMutableBytes(of: &buf) { out in
+            let p = out.baseAddress!.assumingMemoryBound(to: CChar.self)
+            _ = inet_ntop(family.isIPv6 ? AF_INET6 : AF_INET, bytes.baseAddress, p, 64)
+            return String(cString: p)
         }
-        return String(cString: buf)
+    }
+
+    static func ntop(_ bytes: [UInt8], family: Family) -> String {
+        bytes.withUnsafeBytes { ntop($0, family: family) }
     }
 
     /// Prefix length of a contiguous mask, nil when the mask has holes.
-    static func prefixLength(_ mask: [UInt8]) -> Int? {
-        var bits = 0, seenZero = false
+    static func prefixLength(_ mask: UnsafeRawBufferPointer) -> Int? {
+        var bits = 0, ended = false
         for byte in mask {
-            for i in (0..<8).reversed() {
-                if byte & (1 << i) != 0 {
-                    if seenZero { return nil }
-                    bits += 1
-                } else { seenZero = true }
+            if ended {
+                if byte != 0 { return nil }
+                continue
             }
+            if byte == 0xFF { bits += 8; continue }
+            let ones = (~byte).leadingZeroBitCount
+            if byte != UInt8(truncatingIfNeeded: 0xFF << (8 - ones)) { return nil }
+            bits += ones
+            ended = true
         }
         return bits
     }
 
-    /// " [!] -s addr/len" as iptables-save writes it ("" when it matches anything).
-    static func save(_ letter: Character, address: [UInt8], mask: [UInt8], inverted: Bool, family: Family) -> String {
-        let inv = inverted ? " !" : ""
+    static func prefixLength(_ mask: [UInt8]) -> Int? { mask.withUnsafeBytes { prefixLength($0) } }
+
+    private static func isZero(_ b: UnsafeRawBufferPointer) -> Bool { b.allSatisfy { $0 == 0 } }
+
+    /// Writes " [!] -s addr/len" as iptables-save does (nothing when it matches anything).
+    static func save(_ letter: StaticString, address: UnsafeRawBufferPointer, mask: UnsafeRawBufferPointer,
+                     inverted: Bool, family: Family, into out: inout LineWriter) {
         let len = prefixLength(mask)
         if family.isIPv6 {
-            if !inverted && len == 0 { return "" }
-            let m = len.map { String($0) } ?? ntop(mask, family: family)
-            return "\(inv) -\(letter) \(ntop(address, family: family))/\(m)"
+            if !inverted && len == 0 { return }
+        } else if !inverted && isZero(mask) && isZero(address) {
+            return
         }
-        if !inverted && mask.allSatisfy({ $0 == 0 }) && address.allSatisfy({ $0 == 0 }) { return "" }
-        let m = len.map { String($0) } ?? ntop(mask, family: family)
-        return "\(inv) -\(letter) \(ntop(address, family: family))/\(m)"
+        if inverted { out.put(" !") }
+        out.put(" -"); out.put(letter); out.put(" ")
+        if family.isIPv6 { out.put(ntop(address, family: family)) } else { dotted(address, into: &out) }
+        out.put(byte: 0x2F)
+        if let l = len { out.put(UInt64(l)) } else if family.isIPv6 { out.put(ntop(mask, family: family)) } else { dotted(mask, into: &out) }
+    }
+
+    /// The same, as a String (for tests).
+    static func save(_ letter: StaticString, address: [UInt8], mask: [UInt8], inverted: Bool, family: Family) -> String {
+        var out = LineWriter()
+        address.withUnsafeBytes { a in mask.withUnsafeBytes { m in
+            save(letter, address: a, mask: m, inverted: inverted, family: family, into: &out)
+        } }
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// An IPv4 address in dotted decimal.
+    static func dotted(_ a: UnsafeRawBufferPointer, into out: inout LineWriter) {
+        for i in 0..<4 {
+            if i > 0 { out.put(byte: 0x2E) }
+            out.put(UInt64(a[i]))
+        }
     }
 
     /// The source/destination column of -L: "anywhere", a name or number, and the mask suffix.
-    static func list(address: [UInt8], mask: [UInt8], numeric: Bool, family: Family) -> String {
+    static func list(address: UnsafeRawBufferPointer, mask: UnsafeRawBufferPointer, numeric: Bool,
+                     family: Family, into out: inout LineWriter) {
         if family.isIPv6 {
-            if !numeric && address.allSatisfy({ $0 == 0 }) { return "anywhere" }
+            if !numeric && isZero(address) { out.put("anywhere"); return }
             var a = in6_addr(), m = in6_addr()
-            withUnsafeMutableBytes(of: &a) { $0.copyBytes(from: address) }
-            withUnsafeMutableBytes(of: &m) { $0.copyBytes(from: mask) }
-            let host = numeric ? xtables_ip6addr_to_numeric(&a) : xtables_ip6addr_to_anyname(&a)
-            return String(cString: host!) + String(cString: xtables_ip6mask_to_numeric(&m))
+            withUnsafeMutableBytes(of: &a) { $0.copyMemory(from: address) }
+            withUnsafeMutableBytes(of: &m) { $0.copyMemory(from: mask) }
+            out.put(cString: numeric ? xtables_ip6addr_to_numeric(&a) : xtables_ip6addr_to_anyname(&a))
+            out.put(cString: xtables_ip6mask_to_numeric(&m))
+            return
         }
-        if !numeric && mask.allSatisfy({ $0 == 0 }) { return "anywhere" }
+        if !numeric && isZero(mask) { out.put("anywhere"); return }
         var a = in_addr(), m = in_addr()
-        withUnsafeMutableBytes(of: &a) { $0.copyBytes(from: address) }
-        withUnsafeMutableBytes(of: &m) { $0.copyBytes(from: mask) }
-        let host = numeric ? xtables_ipaddr_to_numeric(&a) : xtables_ipaddr_to_anyname(&a)
-        return String(cString: host!) + String(cString: xtables_ipmask_to_numeric(&m))
+        withUnsafeMutableBytes(of: &a) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: address[0..<4])) }
+        withUnsafeMutableBytes(of: &m) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: mask[0..<4])) }
+        if numeric { dotted(address, into: &out) } else { out.put(cString: xtables_ipaddr_to_anyname(&a)) }
+        out.put(cString: xtables_ipmask_to_numeric(&m))
     }
 
-    /// " [!] -i name[+]" as iptables-save writes an interface ("" when none).
-    static func saveInterface(_ letter: Character, name: [UInt8], mask: [UInt8], inverted: Bool) -> String {
-        guard mask[0] != 0 else { return "" }
-        var s = (inverted ? " !" : "") + " -\(letter) "
+    /// Writes " [!] -i name[+]" as iptables-save writes an interface (nothing when none).
+    static func saveInterface(_ letter: StaticString, name: UnsafeRawBufferPointer, mask: UnsafeRawBufferPointer,
+                              inverted: Bool, into out: inout LineWriter) {
+        guard mask[0] != 0 else { return }
+        if inverted { out.put(" !") }
+        out.put(" -"); out.put(letter); out.put(" ")
         for i in 0..<name.count {
             if mask[i] != 0 {
-                if name[i] != 0 { s.unicodeScalars.append(UnicodeScalar(name[i])) }
+                if name[i] != 0 { out.put(byte: name[i]) }
             } else {
-                if name[i - 1] != 0 { s += "+" }
+                if name[i - 1] != 0 { out.put(byte: 0x2B) }
                 break
             }
         }
-        return s
+    }
+
+    /// The same, as a String (for tests).
+    static func saveInterface(_ letter: StaticString, name: [UInt8], mask: [UInt8], inverted: Bool) -> String {
+        var out = LineWriter()
+        name.withUnsafeBytes { n in mask.withUnsafeBytes { m in
+            saveInterface(letter, name: n, mask: m, inverted: inverted, into: &out)
+        } }
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 }
 
@@ -85,21 +128,31 @@ struct RuleHeader {
         self.family = family
     }
 
-    private func bytes<T>(_ value: T, count: Int) -> [UInt8] {
-        withUnsafeBytes(of: value) { Array($0.prefix(count)) }
+    /// Runs `body` with the bytes of the source, source mask, destination and destination mask.
+    func withAddresses<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer,
+                                   UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R) -> R {
+        let w = family.addressWidth
+        var copy = raw
+        return withUnsafeBytes(of: &copy) { all in
+            let base = all.baseAddress!
+            func field(_ path: KeyPath<shim_rule_ip, (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                                                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)>) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(start: base + MemoryLayout<shim_rule_ip>.offset(of: path)!, count: w)
+            }
+            return body(field(\.src), field(\.smsk), field(\.dst), field(\.dmsk))
+        }
     }
 
-    var source: [UInt8] { bytes(raw.src, count: family.addressWidth) }
-    var sourceMask: [UInt8] { bytes(raw.smsk, count: family.addressWidth) }
-    var destination: [UInt8] { bytes(raw.dst, count: family.addressWidth) }
-    var destinationMask: [UInt8] { bytes(raw.dmsk, count: family.addressWidth) }
-    var inInterface: [UInt8] { bytes(raw.iniface, count: 16) }
-    var inMask: [UInt8] { bytes(raw.iniface_mask, count: 16) }
-    var outInterface: [UInt8] { bytes(raw.outiface, count: 16) }
-    var outMask: [UInt8] { bytes(raw.outiface_mask, count: 16) }
-
-    /// An interface name up to its NUL.
-    static func name(_ b: [UInt8]) -> String {
-        String(decoding: b.prefix(while: { $0 != 0 }), as: UTF8.self)
+    /// Runs `body` with the bytes of the in/out interface names and masks.
+    func withInterfaces<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer,
+                                    UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R) -> R {
+        var copy = raw
+        return withUnsafeBytes(of: &copy) { all in
+            let base = all.baseAddress!
+            let l = MemoryLayout<shim_rule_ip>.self
+            func at(_ offset: Int?) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + offset!, count: 16) }
+            return body(at(l.offset(of: \.iniface)), at(l.offset(of: \.iniface_mask)),
+                        at(l.offset(of: \.outiface)), at(l.offset(of: \.outiface_mask)))
+        }
     }
 }

@@ -57,6 +57,33 @@ enum Extensions {
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
 }
 
+/// Match and target extensions by the name and revision stored in a rule, looked up once
+/// per run: the printers meet the same few names on every rule.
+enum PrintLookups {
+    struct Key: Hashable { let name: String; let revision: UInt8 }
+    /// A match: the extension for the name (nil if none), and the one of that exact revision.
+    private static var matches: [Key: (UnsafeMutablePointer<xtables_match>?, UnsafeMutablePointer<xtables_match>?)] = [:]
+    private static var targets: [Key: (UnsafeMutablePointer<xtables_target>?, UnsafeMutablePointer<xtables_target>?)] = [:]
+
+    static func match(_ name: String, revision: UInt8) -> (any: UnsafeMutablePointer<xtables_match>?, exact: UnsafeMutablePointer<xtables_match>?) {
+        let key = Key(name: name, revision: revision)
+        if let hit = matches[key] { return hit }
+        let m = try? Extensions.findMatch(name, .tryLoad, into: nil)
+        let exact = m.flatMap { xtables_find_match_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
+        matches[key] = (m, exact)
+        return (m, exact)
+    }
+
+    static func target(_ name: String, revision: UInt8) -> (any: UnsafeMutablePointer<xtables_target>?, exact: UnsafeMutablePointer<xtables_target>?) {
+        let key = Key(name: name, revision: revision)
+        if let hit = targets[key] { return hit }
+        let t = try? Extensions.findTarget(name, .tryLoad)
+        let exact = t.flatMap { xtables_find_target_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
+        targets[key] = (t, exact)
+        return (t, exact)
+    }
+}
+
 /// Rules for user chain names (-N, and -E's new name).
 enum ChainName {
     static func validate(_ name: String) throws {
@@ -77,8 +104,19 @@ enum ChainName {
 
 /// Protocol numbers and names as iptables shows them.
 enum Protocols {
+    /// Names already looked up, by number and whether /etc/protocols may be asked.
+    private static var cache: [UInt32: String?] = [:]
+
     /// libxtables' own table first (tcp, udp, …, all), then /etc/protocols when allowed.
     static func name(_ number: UInt16, lookup: Bool) -> String? {
+        let key = UInt32(number) << 1 | (lookup ? 1 : 0)
+        if let known = cache[key] { return known }
+        let found = uncachedName(number, lookup: lookup)
+        cache[key] = found
+        return found
+    }
+
+    private static func uncachedName(_ number: UInt16, lookup: Bool) -> String? {
         var p = shim_chain_protos()!
         while let n = p.pointee.name {
             if UInt16(p.pointee.num) == number { return String(cString: n) }

@@ -70,51 +70,111 @@ enum ListFormat {
         return s + "\n"
     }
 
+    /// The line buffer shared by every row written.
+    private static var out = LineWriter()
+
+    /// xtables_print_num into the line buffer.
+    private static func putNumber(_ n: UInt64, _ style: ListStyle) {
+        let table = !style.contains(.noTable)
+        var v = n
+        var unit: StaticString? = nil
+        var width = 8
+        if style.contains(.kiloMegaGiga) {
+            width = 5
+            if n > 99999 {
+                width = 4
+                for u: StaticString in ["K", "M", "G", "T"] {
+                    v = (v + 500) / 1000
+                    unit = u
+                    if v <= 9999 || u.utf8Start[0] == 0x54 { break }
+                }
+            }
+        }
+        let start = out.bytes.count
+        out.put(v)
+        if table {
+            let digits = out.bytes.count - start
+            if digits < width { out.bytes_insertSpaces(at: start, count: width - digits) }
+        }
+        if let u = unit { out.put(u) }
+        out.put(byte: 0x20)
+    }
+
     /// One rule row; the extensions then print their parts, and the caller ends the line.
     static func writeRow(entry: UnsafeRawPointer, targetName: String, number num: Int,
                          style: ListStyle, session: TableSession) throws {
         let family = session.family
         let h = RuleHeader(entry: entry, family: family)
         let inv = h.raw.invflags
-        var s = ""
-        if style.contains(.lineNumbers) { s += style.pick(String(num).padRight(4) + " ", "\(num) ") }
-        if !style.contains(.noCounts) { s += number(h.raw.pcnt, style) + number(h.raw.bcnt, style) }
-        if !style.contains(.noTarget) { s += style.pick(targetName.padRight(9) + " ", targetName + " ") }
-        s += inv & InvFlag.proto != 0 ? "!" : " "
-        let pname = Protocols.name(h.raw.proto, lookup: !style.contains(.numeric))
-        if style.intersection([.numeric, .noTable]) == .numeric || pname == nil {
-            s += style.pick(String(h.raw.proto).padRight(4) + " ", "\(h.raw.proto) ")
-        } else {
-            s += style.pick(pname!.padRight(4) + " ", pname! + " ")
+        let table = !style.contains(.noTable)
+        if style.contains(.lineNumbers) {
+            let start = out.bytes.count
+            out.put(UInt64(num))
+            if table { out.pad(from: start, to: 4) }
+            out.put(byte: 0x20)
         }
+        if !style.contains(.noCounts) { putNumber(h.raw.pcnt, style); putNumber(h.raw.bcnt, style) }
+        if !style.contains(.noTarget) {
+            let start = out.bytes.count
+            out.put(targetName)
+            if table { out.pad(from: start, to: 9) }
+            out.put(byte: 0x20)
+        }
+        out.put(byte: inv & InvFlag.proto != 0 ? 0x21 : 0x20)
+        let pname = Protocols.name(h.raw.proto, lookup: !style.contains(.numeric))
+        let start = out.bytes.count
+        if style.intersection([.numeric, .noTable]) == .numeric || pname == nil { out.put(UInt64(h.raw.proto)) } else { out.put(pname!) }
+        if table { out.pad(from: start, to: 4) }
+        out.put(byte: 0x20)
         if style.contains(.options) {
-            if style.contains(.noTable) { s += "opt " }
-            if family.isIPv6 { s += "--" } else {
-                s += inv & InvFlag.frag != 0 ? "!" : "-"
-                s += h.raw.flags & fragmentFlag != 0 ? "f" : "-"
+            if !table { out.put("opt ") }
+            if family.isIPv6 { out.put("--") } else {
+                out.put(byte: inv & InvFlag.frag != 0 ? 0x21 : 0x2D)
+                out.put(byte: h.raw.flags & fragmentFlag != 0 ? 0x66 : 0x2D)
             }
-            s += " "
+            out.put(byte: 0x20)
         }
         if style.contains(.via) {
-            let any = style.contains(.numeric) ? "*" : "any"
-            let i = (inv & InvFlag.viaIn != 0 ? "!" : "") + nonEmpty(RuleHeader.name(h.inInterface), any)
-            let o = (inv & InvFlag.viaOut != 0 ? "!" : "") + nonEmpty(RuleHeader.name(h.outInterface), any)
-            s += style.pick(" " + i.padRight(6) + " ", "in \(i) ") + style.pick(o.padRight(6) + " ", "out \(o) ")
+            h.withInterfaces { i, _, o, _ in
+                putInterface(i, inverted: inv & InvFlag.viaIn != 0, label: "in ", leading: true, style: style)
+                putInterface(o, inverted: inv & InvFlag.viaOut != 0, label: "out ", leading: false, style: style)
+            }
         }
         let numeric = style.contains(.numeric)
-        let src = AddressText.list(address: h.source, mask: h.sourceMask, numeric: numeric, family: family)
-        let dst = AddressText.list(address: h.destination, mask: h.destinationMask, numeric: numeric, family: family)
-        s += inv & InvFlag.srcIP != 0 ? "!" : " "
-        s += style.pick(src.padRight(19) + " ", src + " ")
-        s += inv & InvFlag.dstIP != 0 ? "!" : " "
-        s += style.pick(dst.padRight(19) + " ", "-> " + dst)
-        if style.contains(.noTable) { s += "  " }
-        if h.raw.flags & family.gotoFlag != 0 { s += "[goto] " }
-        Out.write(s)
+        h.withAddresses { s, sm, d, dm in
+            out.put(byte: inv & InvFlag.srcIP != 0 ? 0x21 : 0x20)
+            var start = out.bytes.count
+            AddressText.list(address: s, mask: sm, numeric: numeric, family: family, into: &out)
+            if table { out.pad(from: start, to: 19) }
+            out.put(byte: 0x20)
+            out.put(byte: inv & InvFlag.dstIP != 0 ? 0x21 : 0x20)
+            if !table { out.put("-> ") }
+            start = out.bytes.count
+            AddressText.list(address: d, mask: dm, numeric: numeric, family: family, into: &out)
+            if table { out.pad(from: start, to: 19); out.put(byte: 0x20) }
+        }
+        if !table { out.put("  ") }
+        if h.raw.flags & family.gotoFlag != 0 { out.put("[goto] ") }
+        out.flush()
         try writeExtensions(entry: entry, targetName: targetName, numeric: numeric, session: session)
     }
 
-    private static func nonEmpty(_ s: String, _ fallback: String) -> String { s.isEmpty ? fallback : s }
+    /// The in/out column: " %-6s " / "%-6s " in tables, "in %s " / "out %s " compact.
+    private static func putInterface(_ name: UnsafeRawBufferPointer, inverted: Bool, label: StaticString,
+                                     leading: Bool, style: ListStyle) {
+        let table = !style.contains(.noTable)
+        if table && leading { out.put(byte: 0x20) }
+        if !table { out.put(label) }
+        let start = out.bytes.count
+        if inverted { out.put(byte: 0x21) }
+        if name[0] == 0 {
+            out.put(style.contains(.numeric) ? "*" : "any")
+        } else {
+            for b in name { if b == 0 { break }; out.put(byte: b) }
+        }
+        if table { out.pad(from: start, to: 6) }
+        out.put(byte: 0x20)
+    }
 
     private static func writeExtensions(entry: UnsafeRawPointer, targetName: String, numeric: Bool,
                                         session: TableSession) throws {
@@ -124,9 +184,9 @@ enum ListFormat {
         while let m = shim_entry_match(family.nfproto, entry, i) {
             i += 1
             let name = String(cString: shim_match_name(m))
-            if let match = try? Extensions.findMatch(name, .tryLoad, into: nil) {
-                let exact = xtables_find_match_revision(name, XTF_TRY_LOAD, match, Int32(shim_match_revision(m)))
-                if let e = exact, e.pointee.print != nil {
+            let found = PrintLookups.match(name, revision: shim_match_revision(m))
+            if let match = found.any {
+                if let e = found.exact, e.pointee.print != nil {
                     guard shim_match_print(e, entry, m, n) == 0 else { throw ToolError.caught() }
                 } else if match.pointee.print != nil {
                     Out.write("\(name) [unsupported revision] ")
@@ -140,9 +200,9 @@ enum ListFormat {
         let t = shim_entry_target(family.nfproto, entry)!
         // A jump to a user chain uses the standard target, which prints nothing.
         if session.isChain(targetName) { return }
-        if let target = try? Extensions.findTarget(targetName, .tryLoad) {
-            let exact = xtables_find_target_revision(targetName, XTF_TRY_LOAD, target, Int32(shim_target_revision(t)))
-            if let e = exact, e.pointee.print != nil {
+        let found = PrintLookups.target(targetName, revision: shim_target_revision(t))
+        if let target = found.any {
+            if let e = found.exact, e.pointee.print != nil {
                 guard shim_target_print(e, entry, t, n) == 0 else { throw ToolError.caught() }
             } else if target.pointee.print != nil {
                 Out.write(" \(String(cString: target.pointee.name)) [unsupported revision]")

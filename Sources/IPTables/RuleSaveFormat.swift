@@ -5,30 +5,42 @@ enum RuleSaveFormat {
     /// How counters appear: not at all, as a "[p:b] " prefix (save -c), or " -c p b" (-v -S).
     enum Counters { case none, prefix, inline }
 
-    /// Writes one rule line through Out (extensions write their parts themselves).
+    /// The line buffer shared by every rule written.
+    private static var out = LineWriter()
+
+    /// Writes one rule line (extensions write their parts themselves, in order).
     static func write(entry: UnsafeRawPointer, chain: String, counters: Counters, session: TableSession) throws {
         let family = session.family
         let h = RuleHeader(entry: entry, family: family)
-        var s = ""
-        if counters == .prefix { s += "[\(h.raw.pcnt):\(h.raw.bcnt)] " }
-        s += "-A \(chain)"
         let inv = h.raw.invflags
-        s += AddressText.save("s", address: h.source, mask: h.sourceMask, inverted: inv & InvFlag.srcIP != 0, family: family)
-        s += AddressText.save("d", address: h.destination, mask: h.destinationMask, inverted: inv & InvFlag.dstIP != 0, family: family)
-        s += AddressText.saveInterface("i", name: h.inInterface, mask: h.inMask, inverted: inv & InvFlag.viaIn != 0)
-        s += AddressText.saveInterface("o", name: h.outInterface, mask: h.outMask, inverted: inv & InvFlag.viaOut != 0)
+        if counters == .prefix {
+            out.put(byte: 0x5B); out.put(h.raw.pcnt); out.put(byte: 0x3A); out.put(h.raw.bcnt); out.put("] ")
+        }
+        out.put("-A "); out.put(chain)
+        h.withAddresses { s, sm, d, dm in
+            AddressText.save("s", address: s, mask: sm, inverted: inv & InvFlag.srcIP != 0, family: family, into: &out)
+            AddressText.save("d", address: d, mask: dm, inverted: inv & InvFlag.dstIP != 0, family: family, into: &out)
+        }
+        h.withInterfaces { i, im, o, om in
+            AddressText.saveInterface("i", name: i, mask: im, inverted: inv & InvFlag.viaIn != 0, into: &out)
+            AddressText.saveInterface("o", name: o, mask: om, inverted: inv & InvFlag.viaOut != 0, into: &out)
+        }
         if h.raw.proto > 0 {
-            if inv & InvFlag.proto != 0 { s += " !" }
-            s += " -p " + (Protocols.name(h.raw.proto, lookup: true) ?? String(h.raw.proto))
+            if inv & InvFlag.proto != 0 { out.put(" !") }
+            out.put(" -p ")
+            if let name = Protocols.name(h.raw.proto, lookup: true) { out.put(name) } else { out.put(UInt64(h.raw.proto)) }
         }
         if !family.isIPv6 && h.raw.flags & fragmentFlag != 0 {
-            s += (inv & InvFlag.frag != 0 ? " !" : "") + " -f"
+            if inv & InvFlag.frag != 0 { out.put(" !") }
+            out.put(" -f")
         }
-        Out.write(s)
         try writeMatches(entry: entry, family: family)
-        if counters == .inline { Out.write(" -c \(h.raw.pcnt) \(h.raw.bcnt)") }
+        if counters == .inline {
+            out.put(" -c "); out.put(h.raw.pcnt); out.put(byte: 0x20); out.put(h.raw.bcnt)
+        }
         try writeTarget(entry: entry, header: h, session: session)
-        Out.write("\n")
+        out.put(byte: 0x0A)
+        out.flush()
     }
 
     private static func writeMatches(entry: UnsafeRawPointer, family: Family) throws {
@@ -36,20 +48,22 @@ enum RuleSaveFormat {
         while let m = shim_entry_match(family.nfproto, entry, i) {
             i += 1
             let name = String(cString: shim_match_name(m))
-            guard let match = try? Extensions.findMatch(name, .tryLoad, into: nil) else {
+            let found = PrintLookups.match(name, revision: shim_match_revision(m))
+            guard let match = found.any else {
                 if shim_match_size(m) != 0 {
+                    out.flush()
                     throw ToolError(.other, "Can't find library for match `\(name)'\n", style: .plain)
                 }
                 continue
             }
-            let exact = xtables_find_match_revision(name, XTF_TRY_LOAD, match, Int32(shim_match_revision(m)))
-            let shown = exact ?? match
-            let alias = shown.pointee.alias.map { String(cString: $0(m)!) } ?? name
-            Out.write(" -m \(alias)")
-            if let e = exact, e.pointee.save != nil {
+            let shown = found.exact ?? match
+            out.put(" -m ")
+            if let alias = shown.pointee.alias { out.put(cString: alias(m)!) } else { out.put(name) }
+            if let e = found.exact, e.pointee.save != nil {
+                out.flush()
                 guard shim_match_save(e, entry, m) == 0 else { throw ToolError.caught() }
             } else if match.pointee.save != nil {
-                Out.write(" [unsupported revision]")
+                out.put(" [unsupported revision]")
             }
         }
     }
@@ -57,26 +71,31 @@ enum RuleSaveFormat {
     private static func writeTarget(entry: UnsafeRawPointer, header h: RuleHeader, session: TableSession) throws {
         let family = session.family
         let t = shim_entry_target(family.nfproto, entry)!
-        let targetName = session.targetName(of: entry)
-        let blobName = String(cString: shim_target_name(t))
-        if blobName.isEmpty {
-            if !targetName.isEmpty {
-                Out.write(h.raw.flags & family.gotoFlag != 0 ? " -g \(targetName)" : " -j \(targetName)")
+        let blob = shim_target_name(t)!
+        if blob.pointee == 0 {
+            let label = session.targetLabel(of: entry)
+            if label.pointee != 0 {
+                out.put(h.raw.flags & family.gotoFlag != 0 ? " -g " : " -j ")
+                out.put(cString: label)
             }
             return
         }
-        guard let target = try? Extensions.findTarget(blobName, .tryLoad) else {
+        let blobName = String(cString: blob)
+        let found = PrintLookups.target(blobName, revision: shim_target_revision(t))
+        guard let target = found.any else {
+            out.flush()
             throw ToolError(.other, "Can't find library for target `\(blobName)'\n", style: .plain)
         }
-        let exact = xtables_find_target_revision(blobName, XTF_TRY_LOAD, target, Int32(shim_target_revision(t)))
-        let shown = exact ?? target
-        let alias = shown.pointee.alias.map { String(cString: $0(t)!) } ?? targetName
-        Out.write(" -j \(alias)")
-        if let e = exact, e.pointee.save != nil {
+        let shown = found.exact ?? target
+        out.put(" -j ")
+        if let alias = shown.pointee.alias { out.put(cString: alias(t)!) } else { out.put(cString: session.targetLabel(of: entry)) }
+        if let e = found.exact, e.pointee.save != nil {
+            out.flush()
             guard shim_target_save(e, entry, t) == 0 else { throw ToolError.caught() }
         } else if target.pointee.save != nil {
-            Out.write(" [unsupported revision]")
+            out.put(" [unsupported revision]")
         } else if shim_target_size(t) != 32 {
+            out.flush()
             throw ToolError(.other, "Target `\(blobName)' is missing save function\n", style: .plain)
         }
     }

@@ -70,7 +70,9 @@ final class TableSession {
     }
 
     func isChain(_ name: UnsafePointer<CChar>) -> Bool { tc.is_chain!(name, handle) != 0 }
-    func targetName(of entry: UnsafeRawPointer) -> String { String(cString: tc.get_target!(entry, handle)!) }
+    func targetName(of entry: UnsafeRawPointer) -> String { String(cString: targetLabel(of: entry)) }
+    /// libiptc's name of the rule's target: a verdict, a chain, an extension or "".
+    func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> { tc.get_target!(entry, handle)! }
     func isChain(_ name: String) -> Bool { tc.is_chain!(name, handle) != 0 }
     func isBuiltin(_ name: String) -> Bool { tc.builtin!(name, handle) > 0 }
 

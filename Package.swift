@@ -36,7 +36,13 @@ let package = Package(
             ]
         ),
         /// Everything else: command model, parser, encoder/decoder, table session, lock, formats, tools.
-        .target(name: "IPTables", dependencies: ["CXtables"]),
+        .target(
+            name: "IPTables",
+            dependencies: ["CXtables"],
+            // All libxtables work is single-threaded; dynamic exclusivity checks only cost time
+            // on the per-rule paths.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
         .executableTarget(name: "xtables-swift-multi", dependencies: ["IPTables"]),
         .testTarget(name: "IPTablesTests", dependencies: ["IPTables"]),
     ]

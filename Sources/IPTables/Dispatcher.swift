@@ -1,32 +1,30 @@
 /// Chooses the tool by the basename of argv[0], or by the first argument
 /// (`xtables-swift-multi iptables -L`), as xtables-legacy-multi does.
 public enum Dispatcher {
-    typealias Tool = (Family, [String]) -> Int32
+    /// Every tool name the multi-call binary answers to (the *-swift names are the ones
+    /// scripts/install --alternatives registers).
+    public static let toolNames = ["ip6tables", "ip6tables-restore", "ip6tables-save", "ip6tables-swift",
+                                   "ip6tables-swift-restore", "ip6tables-swift-save", "iptables",
+                                   "iptables-restore", "iptables-save", "iptables-swift",
+                                   "iptables-swift-restore", "iptables-swift-save"]
 
-    static let tools: [String: (Family, Tool)] = [
-        "iptables": (.ipv4, IPTablesTool.main),
-        "ip6tables": (.ipv6, IPTablesTool.main),
-        "iptables-save": (.ipv4, SaveTool.main),
-        "ip6tables-save": (.ipv6, SaveTool.main),
-        "iptables-restore": (.ipv4, RestoreTool.main),
-        "ip6tables-restore": (.ipv6, RestoreTool.main),
-        // The names registered with update-alternatives (scripts/install --alternatives).
-        "iptables-swift": (.ipv4, IPTablesTool.main),
-        "ip6tables-swift": (.ipv6, IPTablesTool.main),
-        "iptables-swift-save": (.ipv4, SaveTool.main),
-        "ip6tables-swift-save": (.ipv6, SaveTool.main),
-        "iptables-swift-restore": (.ipv4, RestoreTool.main),
-        "ip6tables-swift-restore": (.ipv6, RestoreTool.main),
-    ]
-
-    /// Every tool name the multi-call binary answers to.
-    public static var toolNames: [String] { tools.keys.sorted() }
+    /// Runs the tool a name stands for; nil when the name is none of ours. A switch, not a
+    /// table: building a dictionary of closures costs more start-up time than the whole parse.
+    static func run(_ name: String, _ argv: [String]) -> Int32? {
+        switch name {
+        case "iptables", "iptables-swift": return IPTablesTool.main(family: .ipv4, arguments: argv)
+        case "ip6tables", "ip6tables-swift": return IPTablesTool.main(family: .ipv6, arguments: argv)
+        case "iptables-save", "iptables-swift-save": return SaveTool.main(family: .ipv4, arguments: argv)
+        case "ip6tables-save", "ip6tables-swift-save": return SaveTool.main(family: .ipv6, arguments: argv)
+        case "iptables-restore", "iptables-swift-restore": return RestoreTool.main(family: .ipv4, arguments: argv)
+        case "ip6tables-restore", "ip6tables-swift-restore": return RestoreTool.main(family: .ipv6, arguments: argv)
+        default: return nil
+        }
+    }
 
     public static func main(_ argv: [String]) -> Int32 {
-        if let (family, tool) = tools[basename(argv.first ?? "")] { return tool(family, argv) }
-        if argv.count > 1, let (family, tool) = tools[basename(argv[1])] {
-            return tool(family, Array(argv.dropFirst()))
-        }
+        if let status = run(basename(argv.first ?? ""), argv) { return status }
+        if argv.count > 1, let status = run(basename(argv[1]), Array(argv.dropFirst())) { return status }
         var text = "ERROR: No valid subcommand given.\nValid subcommands:\n"
         for name in toolNames { text += " * \(name)\n" }
         Out.error(text)
@@ -37,3 +35,4 @@ public enum Dispatcher {
         path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
     }
 }
+

@@ -12,7 +12,10 @@ struct LineWriter {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func put(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    mutating func put(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
 
     mutating func put(cString p: UnsafePointer<CChar>) {
         var q = UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self)
@@ -24,10 +27,14 @@ struct LineWriter {
     /// A decimal number.
     mutating func put(_ n: UInt64) {
         if n < 10 { bytes.append(0x30 + UInt8(n)); return }
-        var digits: (UInt64, Int) = (n, 0)
-        var tmp = [UInt8](repeating: 0, count: 20)
-        while digits.0 > 0 { tmp[digits.1] = 0x30 + UInt8(digits.0 % 10); digits.0 /= 10; digits.1 += 1 }
-        for i in stride(from: digits.1 - 1, through: 0, by: -1) { bytes.append(tmp[i]) }
+        var divisor: UInt64 = 10
+        while divisor <= n / 10 { divisor *= 10 }
+        var rest = n
+        while divisor > 0 {
+            bytes.append(0x30 + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// Spaces up to `width` bytes written since `start` ("%-Ns" after the fact).

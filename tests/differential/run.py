@@ -7,8 +7,8 @@ Case files (*.cases): blocks separated by blank lines; each block is one case, r
 fresh namespace. A block's first line may be `# name`. Each other line is a shell command
 using $IPT $IP6T $SAVE $SAVE6 $RESTORE $RESTORE6 (the tools under test). Lines starting
 with `!root ` run as user nobody. A block whose name contains "[fixed]" pins a bug that
-upstream fixed after 1.8.9: it runs only with our tools, and each line is an assertion
-that must exit 0. Closing line: "N passed, N failed".
+upstream fixed after 1.8.9, and one whose name contains "[assert]" checks a property of
+ours: both run only with our tools, and each line is an assertion that must exit 0. Closing line: "N passed, N failed".
 
 usage: run.py --ours DIR [--legacy-only] [-k SUBSTR] FILES...
 """
@@ -114,7 +114,7 @@ def main():
 
     def one(case):
         name, lines = case
-        if "[fixed]" in name:
+        if "[fixed]" in name or "[assert]" in name:
             got = run_block(lines, ours, legacy)
             bad = re.findall(r"@@ \d+: (.*)\n@@ rc=([1-9]\d*)", got)
             return name, "", "" if not bad else "assertions failed:\n" + "\n".join(f"{c} (rc {r})" for c, r in bad)

@@ -464,7 +464,7 @@ uint16_t shim_entry_target_offset(uint8_t nfproto, const void *entry)
 
 /* ---------------------------------------------------------------- libiptc tables */
 
-#define TC_TABLE(P)                                                                  \
+#define TC_TABLE(P, DUMP)                                                                  \
     {                                                                                \
         .open = P##_init,                                                            \
         .commit = P##_commit,                                                        \
@@ -494,10 +494,11 @@ uint16_t shim_entry_target_offset(uint8_t nfproto, const void *entry)
         .rename_chain = P##_rename_chain,                                            \
         .set_policy = P##_set_policy,                                                \
         .strerror = P##_strerror,                                                    \
+        .dump = DUMP,                                                                \
     }
 
-static const struct shim_tc tc4 = TC_TABLE(iptc);
-static const struct shim_tc tc6 = TC_TABLE(ip6tc);
+static const struct shim_tc tc4 = TC_TABLE(iptc, dump_entries);
+static const struct shim_tc tc6 = TC_TABLE(ip6tc, dump_entries6);
 
 const struct shim_tc *shim_tc_for(uint8_t nfproto)
 {

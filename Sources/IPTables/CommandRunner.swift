@@ -13,6 +13,12 @@ struct CommandRunner {
 
     func run() throws -> Bool {
         if command.ignoredLine { return true }
+        let ok = try runCommand()
+        if command.verbose > 1 { session.dump() }
+        return ok
+    }
+
+    private func runCommand() throws -> Bool {
         let c = command.commands
         if !c.intersection(Commands.ruleCommands).isEmpty { return try runRuleCommand() }
         switch c {

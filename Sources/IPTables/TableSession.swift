@@ -112,6 +112,9 @@ final class TableSession {
         return ok(tc.set_policy!(chain, policy, &c, handle))
     }
 
+    /// libiptc's own dump of the table as it stands (what iptables -vv prints).
+    func dump() { Out.flush(); tc.dump!(handle) }
+
     /// Sends the table to the kernel (a no-op when nothing changed).
     func commit() -> Bool { ok(tc.commit!(handle)) }
 }

@@ -157,6 +157,8 @@ struct shim_tc {
     int (*rename_chain)(const char *old, const char *newname, struct xtc_handle *h);
     int (*set_policy)(const char *chain, const char *policy, struct xt_counters *c, struct xtc_handle *h);
     const char *(*strerror)(int err);
+    /// libiptc's debugging dump of the whole table (iptables -vv).
+    void (*dump)(struct xtc_handle *h);
 };
 
 /// The libiptc (NFPROTO_IPV4) or libip6tc (NFPROTO_IPV6) function table.

@@ -105,7 +105,20 @@ final class TableSession {
     func zeroRule(_ chain: String, number: UInt32) -> Bool { ok(tc.zero_counter!(chain, number, handle)) }
     func createChain(_ chain: String) -> Bool { ok(tc.create_chain!(chain, handle)) }
     func deleteChain(_ chain: String) -> Bool { ok(tc.delete_chain!(chain, handle)) }
-    func renameChain(_ old: String, to new: String) -> Bool { ok(tc.rename_chain!(old, new, handle)) }
+    /// Renames a user chain. libiptc 1.8.9 counts the chain being renamed twice while it
+    /// re-indexes, and with 40k+1 user chains that leaves a NULL index bucket it then
+    /// dereferences (fixed upstream in libiptc after 1.8.9). A placeholder chain held
+    /// around the rename keeps the count off that value; nothing of it reaches the kernel.
+    func renameChain(_ old: String, to new: String) -> Bool {
+        let userChains = chains().reduce(0) { $0 + (isBuiltin($1) ? 0 : 1) }
+        let placeholder = "~iptables-swift-rename~"
+        let padded = userChains % 40 == 1 && !isChain(placeholder) && tc.create_chain!(placeholder, handle) != 0
+        let renamed = ok(tc.rename_chain!(old, new, handle))
+        let err = lastErrno
+        if padded { _ = tc.delete_chain!(placeholder, handle) }
+        lastErrno = err
+        return renamed
+    }
     func setPolicy(_ chain: String, _ policy: String, counters: (UInt64, UInt64)?) -> Bool {
         guard let (p, b) = counters else { return ok(tc.set_policy!(chain, policy, nil, handle)) }
         var c = xt_counters(pcnt: p, bcnt: b)

@@ -29,6 +29,8 @@ enum BaseOptions {
 
     /// The short-option string (leading '-': non-options come back as code 1; ':' reports a missing argument).
     static let optstring = "-:A:C:D:E:F::I:L::M:N:P:VX::Z::c:d:i:j:o:p:s:t:R:S::W::46bfg:h::m:nvw::x"
+    /// `optstring` as a C string made once: getopt_long is called for every word of every rule.
+    static let optstringC = UnsafePointer(strdup(optstring)!)
 
     /// A C `struct option` array for libxtables' orig_opts; it lives for the whole process.
     static func cTable(for family: Family) -> UnsafeMutablePointer<option> { cTable(list(for: family)) }

@@ -13,16 +13,24 @@ final class CArgv {
         pointer[args.count] = nil
     }
 
-    /// Takes ownership of already malloc'd strings.
-    init(owning strings: [UnsafeMutablePointer<CChar>?]) {
-        count = Int32(strings.count)
-        pointer = .allocate(capacity: strings.count + 1)
-        for (i, p) in strings.enumerated() { pointer[i] = p }
-        pointer[strings.count] = nil
+    /// One block holding every string, when built from a buffer of words.
+    private var storage: UnsafeMutablePointer<CChar>?
+
+    /// Takes ownership of `buffer`, whose NUL-terminated words start at `starts`.
+    init(buffer: UnsafeMutablePointer<CChar>, starts: [Int]) {
+        count = Int32(starts.count)
+        pointer = .allocate(capacity: starts.count + 1)
+        for (i, offset) in starts.enumerated() { pointer[i] = buffer + offset }
+        pointer[starts.count] = nil
+        storage = buffer
     }
 
     deinit {
-        for i in 0..<Int(count) { free(pointer[i]) }
+        if let block = storage {
+            block.deallocate()
+        } else {
+            for i in 0..<Int(count) { free(pointer[i]) }
+        }
         pointer.deallocate()
     }
 

@@ -81,19 +81,20 @@ enum OptionLegality {
         .check: [.numeric, .expanded, .lineNumbers, .counters],
     ]
 
+    /// `forbidden` indexed by command bit, for the per-rule check.
+    private static let forbiddenByBit: [GenericOptions] = (0..<15).map { forbidden[Commands(rawValue: 1 << UInt32($0)), default: []] }
+
     /// The first option (in iptables' order) that every given command forbids, if any.
     static func firstIllegal(_ options: GenericOptions, for commands: Commands) -> GenericOptions? {
-        for i in 0..<GenericOptions.letters.count {
-            let o = GenericOptions(rawValue: 1 << UInt32(i))
-            guard options.contains(o) else { continue }
-            var anyAllows = false, anyForbids = false
-            for bit in 0..<15 {
-                let cmd = Commands(rawValue: 1 << UInt32(bit))
-                guard commands.contains(cmd) else { continue }
-                if forbidden[cmd, default: []].contains(o) { anyForbids = true } else { anyAllows = true }
-            }
-            if anyForbids && !anyAllows { return o }
+        var allowedByAny: GenericOptions = []
+        var forbiddenByAny: GenericOptions = []
+        for bit in 0..<15 where commands.rawValue & (1 << UInt32(bit)) != 0 {
+            let f = forbiddenByBit[bit]
+            forbiddenByAny.formUnion(f)
+            allowedByAny.formUnion(GenericOptions(rawValue: ~f.rawValue))
         }
-        return nil
+        let illegal = options.intersection(forbiddenByAny).subtracting(allowedByAny)
+        guard illegal.rawValue != 0 else { return nil }
+        return GenericOptions(rawValue: 1 << UInt32(illegal.rawValue.trailingZeroBitCount))
     }
 }

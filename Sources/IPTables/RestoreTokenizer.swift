@@ -11,13 +11,20 @@ enum RestoreTokenizer {
     static let maxArguments = 255
 
     /// Splits bytes into malloc'd C strings, appended to `words` (the caller owns them).
-    /// The word being built; one buffer for the whole run.
-    private static let word = UnsafeMutablePointer<CChar>.allocate(capacity: maxWordLength + 2)
-
-    static func split(_ line: UnsafeBufferPointer<UInt8>, into words: inout [UnsafeMutablePointer<CChar>?]) throws {
-        let word = RestoreTokenizer.word
+    /// Splits bytes into NUL-terminated words written one after another into `buffer` from
+    /// `end` on (which must have room for 2 * line.count + 1 more bytes), appending each
+    /// word's start offset to `starts`. Words longer than iptables' buffer are refused.
+    static func split(_ line: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutablePointer<CChar>,
+                      end: inout Int, starts: inout [Int]) throws {
         var length = 0
         var quoteOpen = false, escaped = false, inWord = false
+        var at = end
+        func close() {
+            buffer[at] = 0
+            at += 1
+            length = 0
+            inWord = false
+        }
         for b in line {
             var keep = false
             if quoteOpen {
@@ -29,41 +36,37 @@ enum RestoreTokenizer {
                     keep = true
                 } else {
                     quoteOpen = false
-                    word[length] = 0
-                    words.append(strdup(word))
-                    length = 0; inWord = false
+                    if !inWord { starts.append(at) }
+                    close()
                 }
             } else if b == 0x22 {
                 quoteOpen = true
             } else if b == 0x20 || b == 0x09 || b == 0x0A {
-                if inWord {
-                    word[length] = 0
-                    words.append(strdup(word))
-                    length = 0; inWord = false
-                }
+                if inWord { close() }
             } else {
                 keep = true
             }
             if keep {
                 if length >= maxWordLength { throw ToolError.parameter("Parameter too long!") }
-                word[length] = CChar(bitPattern: b)
+                if !inWord { starts.append(at); inWord = true }
+                buffer[at] = CChar(bitPattern: b)
+                at += 1
                 length += 1
-                inWord = true
             }
         }
-        if inWord {
-            word[length] = 0
-            words.append(strdup(word))
-        }
+        if inWord { close() }
+        end = at
     }
 
     /// The words of a line as Swift strings (for tests and small inputs).
     static func words(_ line: String) throws -> [String] {
-        var out: [UnsafeMutablePointer<CChar>?] = []
-        defer { out.forEach { free($0) } }
-        var copy = Array(line.utf8)
-        try copy.withUnsafeMutableBufferPointer { try split(UnsafeBufferPointer($0), into: &out) }
-        return out.map { String(cString: $0!) }
+        let bytes = Array(line.utf8)
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 2 * bytes.count + 1)
+        defer { buffer.deallocate() }
+        var end = 0
+        var starts: [Int] = []
+        try bytes.withUnsafeBufferPointer { try split($0, into: buffer, end: &end, starts: &starts) }
+        return starts.map { String(cString: buffer + $0) }
     }
 
     /// Splits "[p:b] rest": the two counter texts and where the rest starts; nil without '['.

@@ -106,11 +106,6 @@ final class Restore {
     private var session: TableSession?
     private var currentTable = ""
     private var lock: Int32 = -1
-    /// C copies of the words every rule line starts with, made once.
-    private lazy var argv0C = UnsafePointer(strdup(argv0)!)
-    private static let dashT = UnsafePointer(strdup("-t")!)
-    private static let dashV = UnsafePointer(strdup("-v")!)
-    private var tableC: UnsafeMutablePointer<CChar>?
 
     init(family: Family, name: String, argv0: String, settings: RestoreTool.Settings) {
         self.family = family
@@ -162,9 +157,20 @@ final class Restore {
         return false
     }
 
-    /// Words of a header line as strtok(" \t\n") splits them.
+    /// Words of a header line as strtok(" \t\n") splits them (after the leading '*' or ':').
     private func fields(_ line: String) -> [Substring] {
-        line.utf8.dropFirst().split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }).map { Substring($0) }
+        var out: [Substring] = []
+        var line = line
+        line.withUTF8 { b in
+            var i = 1
+            while i < b.count {
+                while i < b.count && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A) { i += 1 }
+                let start = i
+                while i < b.count && b[i] != 0x20 && b[i] != 0x09 && b[i] != 0x0A { i += 1 }
+                if i > start { out.append(Substring(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))) }
+            }
+        }
+        return out
     }
 
     private func openTable(_ line: String) throws -> Bool {
@@ -173,8 +179,6 @@ final class Restore {
             throw ToolError.parameter("\(name): line \(lineNumber) table name invalid")
         }
         currentTable = String(table.prefix(32))
-        free(tableC)
-        tableC = nil
         if let only = settings.onlyTable, only != String(table) {
             releaseLock()
             return true
@@ -233,25 +237,37 @@ final class Restore {
     }
 
     private func ruleLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
-        if tableC == nil { tableC = strdup(currentTable) }
-        var words: [UnsafeMutablePointer<CChar>?] = [strdup(argv0C), strdup(Restore.dashT), strdup(tableC!)]
-        words.reserveCapacity(32)
-        var owned = true
-        defer { if owned { words.forEach { free($0) } } }
-        if !settings.noflush { for _ in 0..<settings.verbose { words.append(strdup(Restore.dashV)) } }
+        var prefix: [String] = [argv0, "-t", currentTable]
+        if !settings.noflush { prefix += Array(repeating: "-v", count: settings.verbose) }
         var restStart = 0
         if let c = try RestoreTokenizer.counters(line, lineNumber: lineNumber) {
             restStart = c.restStart
-            if settings.counters { words += [strdup("--set-counters"), strdup(c.packets), strdup(c.bytes)] }
+            if settings.counters { prefix += ["--set-counters", c.packets, c.bytes] }
         }
-        try RestoreTokenizer.split(UnsafeBufferPointer(rebasing: line[restStart...]), into: &words)
-        if words.count >= RestoreTokenizer.maxArguments {
+        let rest = UnsafeBufferPointer(rebasing: line[restStart...])
+        let prefixBytes = prefix.reduce(0) { $0 + $1.utf8.count + 1 }
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: prefixBytes + 2 * rest.count + 1)
+        var end = 0
+        var starts: [Int] = []
+        starts.reserveCapacity(32)
+        for word in prefix {
+            starts.append(end)
+            for b in word.utf8 { buffer[end] = CChar(bitPattern: b); end += 1 }
+            buffer[end] = 0
+            end += 1
+        }
+        do {
+            try RestoreTokenizer.split(rest, into: buffer, end: &end, starts: &starts)
+        } catch {
+            buffer.deallocate()
+            throw error
+        }
+        let argv = CArgv(buffer: buffer, starts: starts)
+        if starts.count >= RestoreTokenizer.maxArguments {
             throw ToolError.parameter("Parser cannot handle more arguments")
         }
         shim_set_line(Int32(lineNumber))
-        owned = false
-        let parser = RuleParser(family: family, programName: name, argv: CArgv(owning: words), restore: true,
-                                table: currentTable)
+        let parser = RuleParser(family: family, programName: name, argv: argv, restore: true, table: currentTable)
         guard case .run(let command) = try parser.parse() else { throw RestoreTool.Stop(status: 0) }
         defer { command.release() }
         let ok = try CommandRunner(command: command, session: session!).run()

@@ -47,7 +47,7 @@ final class RuleParser {
         optind = 0
         opterr = 0
         while true {
-            let c = getopt_long(argv.count, argv.pointer, BaseOptions.optstring, shim_options(), nil)
+            let c = getopt_long(argv.count, argv.pointer, BaseOptions.optstringC, shim_options(), nil)
             if c == -1 { break }
             switch try handle(c) {
             case .next: invert = false

@@ -16,45 +16,57 @@ enum RestoreTokenizer {
     /// word's start offset to `starts`. Words longer than iptables' buffer are refused.
     static func split(_ line: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutablePointer<CChar>,
                       end: inout Int, starts: inout [Int]) throws {
-        var length = 0
-        var quoteOpen = false, escaped = false, inWord = false
-        var at = end
-        func close() {
-            buffer[at] = 0
-            at += 1
-            length = 0
-            inWord = false
-        }
-        for b in line {
+        guard var p = line.baseAddress else { return }
+        let stop = p + line.count
+        let out = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
+        var at = end, wordStart = -1
+        var quoteOpen = false, escaped = false
+        while p < stop {
+            let b = p.pointee
+            p += 1
             var keep = false
             if quoteOpen {
                 if escaped {
-                    keep = true; escaped = false
+                    keep = true
+                    escaped = false
                 } else if b == 0x5C {
                     escaped = true
                 } else if b != 0x22 {
                     keep = true
                 } else {
+                    // A closing quote ends the word, even an empty one.
                     quoteOpen = false
-                    if !inWord { starts.append(at) }
-                    close()
+                    if wordStart < 0 { starts.append(at) }
+                    out[at] = 0
+                    at += 1
+                    wordStart = -1
                 }
             } else if b == 0x22 {
                 quoteOpen = true
             } else if b == 0x20 || b == 0x09 || b == 0x0A {
-                if inWord { close() }
+                if wordStart >= 0 {
+                    out[at] = 0
+                    at += 1
+                    wordStart = -1
+                }
             } else {
                 keep = true
             }
             if keep {
-                if length >= maxWordLength { throw ToolError.parameter("Parameter too long!") }
-                if !inWord { starts.append(at); inWord = true }
-                buffer[at] = CChar(bitPattern: b)
+                if wordStart < 0 {
+                    wordStart = at
+                    starts.append(at)
+                } else if at - wordStart >= maxWordLength {
+                    throw ToolError.parameter("Parameter too long!")
+                }
+                out[at] = b
                 at += 1
-                length += 1
             }
         }
-        if inWord { close() }
+        if wordStart >= 0 {
+            out[at] = 0
+            at += 1
+        }
         end = at
     }
 

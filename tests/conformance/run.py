@@ -11,7 +11,10 @@ rule with the tool under test, read back by iptables-legacy-save, every line in 
 The reference is calibrated first: every case is run with iptables-legacy; the cases it
 fails are skipped for the candidate. Closing line: "corpus: N passed, N failed, N skipped".
 
-usage: run.py --ours DIR --corpus DIR [--family 4|6|both] [-k SUBSTR] [-j N] [-v]
+--upstream-match searches the readback for "CHAIN EXPECTED" as a substring, as 1.8.9's own
+runner did, instead of the whole line "-A CHAIN EXPECTED".
+
+usage: run.py --ours DIR --corpus DIR [--family 4|6|both] [-k SUBSTR] [-j N] [-v] [--upstream-match]
 """
 import argparse, os, re, shlex, subprocess, sys, json, tempfile, concurrent.futures as cf
 
@@ -56,7 +59,8 @@ def families_for(name, choice):
 class Inner:
     """Runs inside the namespace: executes one file for one family with one tool set."""
 
-    def __init__(self, path, family, tool, oracle_save):
+    def __init__(self, path, family, tool, oracle_save, substring=False):
+        self.substring = substring
         self.path, self.family = path, family
         self.tool = tool  # e.g. /x/iptables or /usr/sbin/iptables-legacy
         d, b = os.path.split(tool)
@@ -109,7 +113,7 @@ class Inner:
         truth = self.saved(self.oracle_save + tbl)
         mine = self.saved(self.save + tbl)
         want = f"-A {chain} {expected}".rstrip()
-        found = want in truth.splitlines()
+        found = f"{chain} {expected}" in truth if self.substring else want in truth.splitlines()
         why = "" if found else f"not in kernel readback: {want!r}\n{truth}"
         if found and mine != truth:
             found, why = False, f"save differs:\n{mine}\nvs\n{truth}"
@@ -140,10 +144,10 @@ class Inner:
         return name, True, ""
 
 
-def run_outer(path, family, tools, oracle_save):
+def run_outer(path, family, tools, oracle_save, substring=False):
     """One file in a fresh namespace; returns [(name, ok, why)]."""
     args = [sys.executable, os.path.abspath(__file__), "--inner", path, "--family", family,
-            "--tool", tools, "--oracle-save", oracle_save]
+            "--tool", tools, "--oracle-save", oracle_save] + (["--upstream-match"] if substring else [])
     script = "mount -t tmpfs tmpfs /run; exec " + " ".join(shlex.quote(a) for a in args)
     p = subprocess.run(["unshare", "-n", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=600)
     try:
@@ -163,9 +167,10 @@ def main():
     ap.add_argument("--inner")
     ap.add_argument("--tool")
     ap.add_argument("--oracle-save")
+    ap.add_argument("--upstream-match", action="store_true")
     a = ap.parse_args()
     if a.inner:
-        print(json.dumps(Inner(a.inner, a.family, a.tool, a.oracle_save).run()))
+        print(json.dumps(Inner(a.inner, a.family, a.tool, a.oracle_save, a.upstream_match).run()))
         return
     files = sorted(f for f in os.listdir(a.corpus) if f.endswith(".t") and a.k in f)
     jobs = [(os.path.join(a.corpus, f), fam) for f in files for fam in families_for(f, a.family)]
@@ -179,8 +184,8 @@ def main():
     def one(job):
         path, fam = job
         oracle = legacy_tool(fam) + "-save"
-        ref = run_outer(path, fam, legacy_tool(fam), oracle)
-        got = run_outer(path, fam, our_tool(fam), oracle)
+        ref = run_outer(path, fam, legacy_tool(fam), oracle, a.upstream_match)
+        got = run_outer(path, fam, our_tool(fam), oracle, a.upstream_match)
         return fam, ref, got
 
     passed = failed = skipped = 0

@@ -60,6 +60,22 @@ static void __attribute__((noreturn)) contain_exit_err(enum xtables_exittype sta
 
 /* ---------------------------------------------------------------- set-up */
 
+/* One merged getopt table per distinct sequence of extensions (see merge_extension_options). */
+struct merged_options {
+    const void *extension;              /* the extension this edge added */
+    unsigned int offset;                /* its option offset (a multiple of 256) */
+    struct option *table;               /* the merged table after it */
+    struct merged_options *children;    /* tables that extend this one */
+    struct merged_options *next;        /* siblings */
+};
+
+static struct merged_options option_root;
+static struct merged_options *option_current = &option_root;
+
+/* The distance between two extensions' option codes, as libxtables spaces them. */
+#define OPTION_OFFSET_SCALE 256
+
+
 static char version_string[64];
 
 #ifndef XTABLES_PACKAGE_VERSION
@@ -76,6 +92,8 @@ int shim_init(uint8_t nfproto, const char *program_name, struct option *base_opt
     globals.program_version = version_string;
     globals.orig_opts = base_options;
     globals.opts = base_options;
+    option_root.table = base_options;
+    option_current = &option_root;
     globals.exit_err = contain_exit_err;
     globals.compat_rev = xtables_compatible_revision;
     GUARD({
@@ -96,7 +114,7 @@ struct option *shim_options(void) { return globals.opts; }
 
 void shim_reset_options(void)
 {
-    xtables_free_opts(1);
+    option_current = &option_root;
     globals.opts = globals.orig_opts;
 }
 
@@ -124,19 +142,77 @@ int shim_find_target(const char *name, enum xtables_tryload tryload,
     GUARD(*out = xtables_find_target(name, tryload));
 }
 
-/* Merge an extension's options into the live option table. */
-static void merge_extension_options(const struct option *extra,
-                                    const struct xt_option_entry *x6,
-                                    unsigned int *offset)
+/*
+ * Option tables. libxtables rebuilds the merged getopt table for every extension of every
+ * rule (and frees the previous one). A rule's table depends only on which extensions it
+ * loaded, in which order, so we build each distinct sequence's table once and keep it: a
+ * tree whose root is the base table and whose edges are extensions. The table content and
+ * order are what libxtables' merge produces (base options, newest extension, older ones),
+ * so getopt_long matches exactly as it would there.
+ */
+
+static unsigned int count_options(const struct option *o)
 {
-    struct option *merged;
+    unsigned int n = 0;
+    while (o != NULL && o[n].name != NULL)
+        n++;
+    return n;
+}
+
+/* The table of `current` extended by one extension's options at `offset`. */
+static struct option *build_merged(const struct option *extra, const struct xt_option_entry *x6,
+                                   unsigned int offset)
+{
+    unsigned int base = count_options(globals.orig_opts);
+    unsigned int old = count_options(globals.opts) - base;
+    unsigned int added = 0;
     if (x6 != NULL)
-        merged = xtables_options_xfrm(globals.orig_opts, globals.opts, x6, offset);
+        while (x6[added].name != NULL)
+            added++;
     else
-        merged = xtables_merge_options(globals.orig_opts, globals.opts, extra, offset);
-    if (merged == NULL)
-        globals.exit_err(OTHER_PROBLEM, "can't alloc memory!");
-    globals.opts = merged;
+        added = count_options(extra);
+    struct option *table = xtables_calloc(base + added + old + 1, sizeof(*table));
+    memcpy(table, globals.orig_opts, base * sizeof(*table));
+    for (unsigned int i = 0; i < added; i++) {
+        struct option *o = &table[base + i];
+        if (x6 != NULL) {
+            o->name = x6[i].name;
+            o->has_arg = x6[i].type != XTTYPE_NONE;
+            o->flag = NULL;
+            o->val = x6[i].id + offset;
+        } else {
+            *o = extra[i];
+            o->val += offset;
+        }
+    }
+    memcpy(table + base + added, globals.opts + base, old * sizeof(*table));
+    return table;
+}
+
+/* Merge an extension's options into the live option table (cached per sequence). */
+static void merge_extension_options(const void *extension, const struct option *extra,
+                                    const struct xt_option_entry *x6, unsigned int *offset)
+{
+    if (extra == NULL && x6 == NULL)
+        return;
+    for (struct merged_options *c = option_current->children; c != NULL; c = c->next) {
+        if (c->extension == extension) {
+            option_current = c;
+            globals.opts = c->table;
+            *offset = c->offset;
+            return;
+        }
+    }
+    struct merged_options *c = xtables_calloc(1, sizeof(*c));
+    globals.option_offset += OPTION_OFFSET_SCALE;
+    c->extension = extension;
+    c->offset = globals.option_offset;
+    c->table = build_merged(extra, x6, c->offset);
+    c->next = option_current->children;
+    option_current->children = c;
+    option_current = c;
+    globals.opts = c->table;
+    *offset = c->offset;
 }
 
 /* Blob, init and (unless a clone, or always) option merge for a match. */
@@ -154,8 +230,8 @@ static void prepare_match(struct xtables_match *m, const char *entry_name, bool 
         }
         if (m->init != NULL)
             m->init(m->m);
-        if (always_merge || (m != m->next && (m->x6_options != NULL || m->extra_opts != NULL)))
-            merge_extension_options(m->extra_opts, m->x6_options, &m->option_offset);
+        if (always_merge || m != m->next)
+            merge_extension_options(m, m->extra_opts, m->x6_options, &m->option_offset);
     }
 }
 
@@ -189,7 +265,7 @@ int shim_target_prepare(struct xtables_target *t, const char *entry_name)
 {
     GUARD({
         init_target_blob(t, entry_name, true);
-        merge_extension_options(t->extra_opts, t->x6_options, &t->option_offset);
+        merge_extension_options(t, t->extra_opts, t->x6_options, &t->option_offset);
     });
 }
 

@@ -13,6 +13,17 @@ enum Extensions {
         }
     }
 
+    /// Chain names restore has declared. libxtables is told too (xtables_announce_chain) and
+    /// then answers "no such target" for them; asking it costs a walk of one of its hash
+    /// buckets, which grows with the number of chains, so we answer from this set first.
+    private(set) static var announcedChains: Set<String> = []
+
+    /// Declares a chain name as not being a target extension.
+    static func announceChain(_ name: String) {
+        announcedChains.insert(name)
+        xtables_announce_chain(name)
+    }
+
     /// Forgets the previous rule's extension state (flags, used marks, merged options).
     static func resetForNewRule() {
         shim_reset_extension_flags()

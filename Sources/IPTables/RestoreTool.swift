@@ -232,7 +232,7 @@ final class Restore {
                 throw ToolError(.other, "Can't set policy `\(policy)' on `\(chain)' line \(lineNumber): \(s.message(for: s.lastErrno))")
             }
         }
-        xtables_announce_chain(chain)
+        Extensions.announceChain(chain)
         return true
     }
 

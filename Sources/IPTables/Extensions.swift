@@ -61,11 +61,20 @@ enum Extensions {
     static func validTargetName(_ name: String) throws -> String {
         if name.isEmpty { throw ToolError.parameter("Invalid target name (too short)") }
         if name.utf8.count >= 29 { throw ToolError.parameter("Invalid target name `\(name)' (28 chars max)") }
-        if name.utf8.contains(where: isSpace) { throw ToolError.parameter("Invalid target name `\(name)'") }
+        if hasSpace(name) { throw ToolError.parameter("Invalid target name `\(name)'") }
         return name
     }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+
+    /// Whether any byte of the name is white space (isspace in the C locale).
+    static func hasSpace(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            for b in bytes where isSpace(b) { return true }
+            return false
+        }
+    }
 }
 
 /// Match and target extensions by the name and revision stored in a rule, looked up once
@@ -107,7 +116,7 @@ enum ChainName {
         if try Extensions.findTarget(name, .tryLoad) != nil {
             throw ToolError.parameter("chain name may not clash with target name")
         }
-        if name.utf8.contains(where: Extensions.isSpace) {
+        if Extensions.hasSpace(name) {
             throw ToolError.parameter("Invalid chain name `\(name)'")
         }
     }

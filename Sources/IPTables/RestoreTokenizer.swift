@@ -11,6 +11,9 @@ enum RestoreTokenizer {
     static let maxArguments = 255
 
     /// Splits bytes into malloc'd C strings, appended to `words` (the caller owns them).
+    /// Bytes that end or change a word outside quotes: space, tab, newline, double quote.
+    private static let special: [Bool] = (0..<256).map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x22 }
+
     /// Splits bytes into NUL-terminated words written one after another into `buffer` from
     /// `end` on (which must have room for 2 * line.count + 1 more bytes), appending each
     /// word's start offset to `starts`. Words longer than iptables' buffer are refused.
@@ -21,7 +24,23 @@ enum RestoreTokenizer {
         let out = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
         var at = end, wordStart = -1
         var quoteOpen = false, escaped = false
+        try RestoreTokenizer.special.withUnsafeBufferPointer { special in
         while p < stop {
+            // Fast path: a run of ordinary bytes outside quotes is copied in one go.
+            if !quoteOpen && !special[Int(p.pointee)] {
+                var q = p + 1
+                while q < stop && !special[Int(q.pointee)] { q += 1 }
+                let n = q - p
+                if wordStart < 0 {
+                    wordStart = at
+                    starts.append(at)
+                }
+                if at + n - wordStart > maxWordLength { throw ToolError.parameter("Parameter too long!") }
+                (out + at).update(from: p, count: n)
+                at += n
+                p = q
+                continue
+            }
             let b = p.pointee
             p += 1
             var keep = false
@@ -62,6 +81,7 @@ enum RestoreTokenizer {
                 out[at] = b
                 at += 1
             }
+        }
         }
         if wordStart >= 0 {
             out[at] = 0

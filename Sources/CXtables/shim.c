@@ -393,75 +393,56 @@ void *shim_entry_scratch(uint8_t nfproto)
     return xtables_calloc(1, shim_entry_header_size(nfproto));
 }
 
+/*
+ * The header fields are named alike in struct ipt_ip and struct ip6t_ip6; only the address
+ * width differs. COPY_HEADER(TO, FROM, width) copies every field one way or the other.
+ */
+#define COPY_HEADER(TO, FROM, width)                                 \
+    do {                                                             \
+        memcpy(&(TO).src, &(FROM).src, (width));                     \
+        memcpy(&(TO).dst, &(FROM).dst, (width));                     \
+        memcpy(&(TO).smsk, &(FROM).smsk, (width));                   \
+        memcpy(&(TO).dmsk, &(FROM).dmsk, (width));                   \
+        memcpy((TO).iniface, (FROM).iniface, IFNAMSIZ);              \
+        memcpy((TO).outiface, (FROM).outiface, IFNAMSIZ);            \
+        memcpy((TO).iniface_mask, (FROM).iniface_mask, IFNAMSIZ);    \
+        memcpy((TO).outiface_mask, (FROM).outiface_mask, IFNAMSIZ);  \
+        (TO).proto = (FROM).proto;                                   \
+        (TO).flags = (FROM).flags;                                   \
+        (TO).invflags = (FROM).invflags;                             \
+    } while (0)
+
 void shim_entry_set_ip(uint8_t nfproto, void *entry, const struct shim_rule_ip *ip)
 {
+    struct xt_counters *counters;
     if (nfproto == NFPROTO_IPV6) {
         struct ip6t_entry *e = entry;
-        memcpy(&e->ipv6.src, ip->src, 16);
-        memcpy(&e->ipv6.dst, ip->dst, 16);
-        memcpy(&e->ipv6.smsk, ip->smsk, 16);
-        memcpy(&e->ipv6.dmsk, ip->dmsk, 16);
-        memcpy(e->ipv6.iniface, ip->iniface, IFNAMSIZ);
-        memcpy(e->ipv6.outiface, ip->outiface, IFNAMSIZ);
-        memcpy(e->ipv6.iniface_mask, ip->iniface_mask, IFNAMSIZ);
-        memcpy(e->ipv6.outiface_mask, ip->outiface_mask, IFNAMSIZ);
-        e->ipv6.proto = ip->proto;
-        e->ipv6.flags = ip->flags;
-        e->ipv6.invflags = ip->invflags;
-        e->counters.pcnt = ip->pcnt;
-        e->counters.bcnt = ip->bcnt;
+        COPY_HEADER(e->ipv6, *ip, 16);
+        counters = &e->counters;
     } else {
         struct ipt_entry *e = entry;
-        memcpy(&e->ip.src, ip->src, 4);
-        memcpy(&e->ip.dst, ip->dst, 4);
-        memcpy(&e->ip.smsk, ip->smsk, 4);
-        memcpy(&e->ip.dmsk, ip->dmsk, 4);
-        memcpy(e->ip.iniface, ip->iniface, IFNAMSIZ);
-        memcpy(e->ip.outiface, ip->outiface, IFNAMSIZ);
-        memcpy(e->ip.iniface_mask, ip->iniface_mask, IFNAMSIZ);
-        memcpy(e->ip.outiface_mask, ip->outiface_mask, IFNAMSIZ);
-        e->ip.proto = ip->proto;
-        e->ip.flags = ip->flags;
-        e->ip.invflags = ip->invflags;
-        e->counters.pcnt = ip->pcnt;
-        e->counters.bcnt = ip->bcnt;
+        COPY_HEADER(e->ip, *ip, 4);
+        counters = &e->counters;
     }
+    counters->pcnt = ip->pcnt;
+    counters->bcnt = ip->bcnt;
 }
 
 void shim_entry_get_ip(uint8_t nfproto, const void *entry, struct shim_rule_ip *ip)
 {
+    const struct xt_counters *counters;
     memset(ip, 0, sizeof(*ip));
     if (nfproto == NFPROTO_IPV6) {
         const struct ip6t_entry *e = entry;
-        memcpy(ip->src, &e->ipv6.src, 16);
-        memcpy(ip->dst, &e->ipv6.dst, 16);
-        memcpy(ip->smsk, &e->ipv6.smsk, 16);
-        memcpy(ip->dmsk, &e->ipv6.dmsk, 16);
-        memcpy(ip->iniface, e->ipv6.iniface, IFNAMSIZ);
-        memcpy(ip->outiface, e->ipv6.outiface, IFNAMSIZ);
-        memcpy(ip->iniface_mask, e->ipv6.iniface_mask, IFNAMSIZ);
-        memcpy(ip->outiface_mask, e->ipv6.outiface_mask, IFNAMSIZ);
-        ip->proto = e->ipv6.proto;
-        ip->flags = e->ipv6.flags;
-        ip->invflags = e->ipv6.invflags;
-        ip->pcnt = e->counters.pcnt;
-        ip->bcnt = e->counters.bcnt;
+        COPY_HEADER(*ip, e->ipv6, 16);
+        counters = &e->counters;
     } else {
         const struct ipt_entry *e = entry;
-        memcpy(ip->src, &e->ip.src, 4);
-        memcpy(ip->dst, &e->ip.dst, 4);
-        memcpy(ip->smsk, &e->ip.smsk, 4);
-        memcpy(ip->dmsk, &e->ip.dmsk, 4);
-        memcpy(ip->iniface, e->ip.iniface, IFNAMSIZ);
-        memcpy(ip->outiface, e->ip.outiface, IFNAMSIZ);
-        memcpy(ip->iniface_mask, e->ip.iniface_mask, IFNAMSIZ);
-        memcpy(ip->outiface_mask, e->ip.outiface_mask, IFNAMSIZ);
-        ip->proto = e->ip.proto;
-        ip->flags = e->ip.flags;
-        ip->invflags = e->ip.invflags;
-        ip->pcnt = e->counters.pcnt;
-        ip->bcnt = e->counters.bcnt;
+        COPY_HEADER(*ip, e->ip, 4);
+        counters = &e->counters;
     }
+    ip->pcnt = counters->pcnt;
+    ip->bcnt = counters->bcnt;
 }
 
 /* target_offset and next_offset sit at the same place relative to the header end. */

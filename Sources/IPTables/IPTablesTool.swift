@@ -5,26 +5,16 @@ import Glibc
 public enum IPTablesTool {
     public static func main(family: Family, arguments: [String]) -> Int32 {
         let name = family.toolName
-        let renderer = ErrorRenderer(programName: name, version: Version.string)
-        do {
-            try Runtime.initialize(family: family, programName: name)
+        return Runtime.run(family: family, programName: name) { _ in
             let parser = RuleParser(family: family, programName: name, arguments: arguments, restore: false)
-            guard case .run(let command) = try parser.parse() else { return finish(0) }
+            guard case .run(let command) = try parser.parse() else { return 0 }
             defer { command.release() }
             let lock = try XtablesLock.acquire(wait: command.wait)
             defer { close(lock) }
             let session = try Runtime.openTable(family: family, table: command.table)
-            let ok = try CommandRunner(command: command, session: session).run() && session.commit()
-            if !ok {
-                Out.error(libiptcFailure(session.lastErrno, session: session, prefix: name))
-                return finish(session.lastErrno == EAGAIN ? ExitStatus.resource.rawValue : 1)
-            }
-            return finish(0)
-        } catch let e as ToolError {
-            Out.error(renderer.render(e))
-            return finish(e.status.rawValue)
-        } catch {
-            return finish(1)
+            if try CommandRunner(command: command, session: session).run() && session.commit() { return 0 }
+            Out.error(libiptcFailure(session.lastErrno, session: session, prefix: name))
+            return session.lastErrno == EAGAIN ? ExitStatus.resource.rawValue : 1
         }
     }
 
@@ -34,14 +24,31 @@ public enum IPTablesTool {
         return err == EINVAL ? "\(prefix): \(text). Run `dmesg' for more information.\n" : "\(prefix): \(text).\n"
     }
 
-    private static func finish(_ status: Int32) -> Int32 {
-        Out.flush()
-        return status
-    }
 }
 
 /// Process-wide set-up shared by every tool.
 enum Runtime {
+    /// Runs a tool's body after libxtables is set up; renders any ToolError as iptables
+    /// does (the body may move the restore line into the renderer) and flushes stdout.
+    static func run(family: Family, programName: String,
+                    _ body: (inout ErrorRenderer) throws -> Int32) -> Int32 {
+        var renderer = ErrorRenderer(programName: programName, version: Version.string)
+        var status: Int32
+        do {
+            try initialize(family: family, programName: programName)
+            status = try body(&renderer)
+        } catch let e as ToolError {
+            Out.error(renderer.render(e))
+            status = e.status.rawValue
+        } catch let stop as ToolStop {
+            status = stop.status
+        } catch {
+            status = 1
+        }
+        Out.flush()
+        return status
+    }
+
     private static var ready = false
 
     /// libxtables initialisation with our option table and contained error handler.
@@ -60,3 +67,6 @@ enum Runtime {
         throw ToolError(.version, "can't initialize \(family.toolName) table `\(table)': \(text)")
     }
 }
+
+/// Ends a tool early with a status, its output already written (help, version, a failed line).
+struct ToolStop: Error { let status: Int32 }

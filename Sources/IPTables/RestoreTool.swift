@@ -21,30 +21,18 @@ public enum RestoreTool {
         var input: UnsafeMutablePointer<FILE>?
     }
 
-    /// Ends the run early with a status (help, version, or an error already printed).
-    struct Stop: Error { let status: Int32 }
-
     public static func main(family: Family, arguments: [String]) -> Int32 {
         let name = family.toolName + "-restore"
-        var renderer = ErrorRenderer(programName: name, version: Version.string)
-        var restore: Restore?
-        do {
-            try Runtime.initialize(family: family, programName: name)
+        return Runtime.run(family: family, programName: name) { renderer in
             let settings = try parseOptions(name: name, arguments: arguments)
-            restore = Restore(family: family, name: name, argv0: arguments.first ?? name, settings: settings)
-            try restore!.run()
-            Out.flush()
+            let restore = Restore(family: family, name: name, argv0: arguments.first ?? name, settings: settings)
+            do {
+                try restore.run()
+            } catch let e as ToolError {
+                renderer.line = restore.lineNumber
+                throw e
+            }
             return 0
-        } catch let stop as Stop {
-            Out.flush()
-            return stop.status
-        } catch let e as ToolError {
-            renderer.line = restore?.lineNumber
-            Out.error(renderer.render(e))
-            Out.flush()
-            return e.status.rawValue
-        } catch {
-            return 1
         }
     }
 
@@ -60,9 +48,9 @@ public enum RestoreTool {
             case "b": Out.error("-b/--binary option is not implemented\n")
             case "c": s.counters = true
             case "v": s.verbose += 1
-            case "V": Out.write("\(name) v\(Version.string)\n"); throw Stop(status: 0)
+            case "V": Out.write("\(name) v\(Version.string)\n"); throw ToolStop(status: 0)
             case "t": s.testing = true
-            case "h": Out.error(usage(name)); throw Stop(status: 0)
+            case "h": Out.error(usage(name)); throw ToolStop(status: 0)
             case "n": s.noflush = true
             case "w": s.wait = try WaitOptions.seconds(argv)
             case "W": try WaitOptions.interval(argv); intervalSet = true
@@ -128,13 +116,13 @@ final class Restore {
             if !ok {
                 Out.flush()
                 Out.error("\(name): line \(lineNumber) failed\n")
-                throw RestoreTool.Stop(status: 1)
+                throw ToolStop(status: 1)
             }
         }
         if session != nil {
             Out.flush()
             Out.error("\(name): COMMIT expected at line \(lineNumber + 1)\n")
-            throw RestoreTool.Stop(status: 1)
+            throw ToolStop(status: 1)
         }
         if input != stdin { fclose(input) }
     }
@@ -268,7 +256,7 @@ final class Restore {
         }
         shim_set_line(Int32(lineNumber))
         let parser = RuleParser(family: family, programName: name, argv: argv, restore: true, table: currentTable)
-        guard case .run(let command) = try parser.parse() else { throw RestoreTool.Stop(status: 0) }
+        guard case .run(let command) = try parser.parse() else { throw ToolStop(status: 0) }
         defer { command.release() }
         let ok = try CommandRunner(command: command, session: session!).run()
         Out.flush()

@@ -13,18 +13,8 @@ public enum SaveTool {
 
     public static func main(family: Family, arguments: [String]) -> Int32 {
         let name = family.toolName + "-save"
-        let renderer = ErrorRenderer(programName: name, version: Version.string)
-        do {
-            try Runtime.initialize(family: family, programName: name)
-            let status = try run(family: family, name: name, arguments: arguments)
-            Out.flush()
-            return status
-        } catch let e as ToolError {
-            Out.error(renderer.render(e))
-            Out.flush()
-            return e.status.rawValue
-        } catch {
-            return 1
+        return Runtime.run(family: family, programName: name) { _ in
+            try run(family: family, name: name, arguments: arguments)
         }
     }
 

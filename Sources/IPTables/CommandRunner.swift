@@ -168,10 +168,10 @@ struct CommandRunner {
 
     private func setAddresses(_ entry: UnsafeMutableRawPointer, source s: AddressSlot, destination d: AddressSlot,
                               header: inout shim_rule_ip) {
-        withUnsafeMutableBytes(of: &header.src) { $0.copyBytes(from: s.address) }
-        withUnsafeMutableBytes(of: &header.smsk) { $0.copyBytes(from: s.mask) }
-        withUnsafeMutableBytes(of: &header.dst) { $0.copyBytes(from: d.address) }
-        withUnsafeMutableBytes(of: &header.dmsk) { $0.copyBytes(from: d.mask) }
+        header.src = s.address
+        header.smsk = s.mask
+        header.dst = d.address
+        header.dmsk = d.mask
         shim_entry_set_ip(family.nfproto, entry, &header)
     }
 

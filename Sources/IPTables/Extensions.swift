@@ -154,17 +154,20 @@ enum Addresses {
     /// The parsed form of "0.0.0.0/0" / "::0/0", used by every rule without -s or -d.
     private static var anyCache: [UInt8: [AddressSlot]] = [:]
 
-    static func parse(_ spec: String, family: Family) throws -> [AddressSlot] {
-        if spec == family.anyAddress {
-            if let cached = anyCache[family.nfproto] { return cached }
-            let parsed = try parseWithLibrary(spec, family: family)
-            anyCache[family.nfproto] = parsed
-            return parsed
-        }
-        return try parseWithLibrary(spec, family: family)
+    /// Addresses of the family's any-address spec, parsed once.
+    static func any(family: Family) throws -> [AddressSlot] {
+        if let cached = anyCache[family.nfproto] { return cached }
+        let parsed = try family.anyAddress.withCString { try parse($0, family: family) }
+        anyCache[family.nfproto] = parsed
+        return parsed
     }
 
-    private static func parseWithLibrary(_ spec: String, family: Family) throws -> [AddressSlot] {
+    /// A -s/-d argument as libxtables reads it (names, masks, comma lists).
+    static func parse(_ spec: UnsafePointer<CChar>, family: Family) throws -> [AddressSlot] {
+        try parseWithLibrary(spec, family: family)
+    }
+
+    private static func parseWithLibrary(_ spec: UnsafePointer<CChar>, family: Family) throws -> [AddressSlot] {
         var addrs: UnsafeMutablePointer<UInt8>?
         var masks: UnsafeMutablePointer<UInt8>?
         var count: UInt32 = 0
@@ -173,8 +176,7 @@ enum Addresses {
         }
         defer { free(addrs); free(masks) }
         return (0..<Int(count)).map { i in
-            AddressSlot(address: Array(UnsafeBufferPointer(start: addrs! + 16 * i, count: 16)),
-                        mask: Array(UnsafeBufferPointer(start: masks! + 16 * i, count: 16)))
+            AddressSlot(address: addrs! + 16 * i, mask: masks! + 16 * i)
         }
     }
 }

@@ -1,9 +1,18 @@
 import CXtables
 
-/// One host/network of a rule's source or destination, as 16-byte address and mask slots.
+/// One host/network of a rule's source or destination: 16-byte address and mask, in the
+/// byte layout of the rule header (IPv4 uses the first 4 bytes). Plain values, no heap.
 struct AddressSlot {
-    var address: [UInt8]
-    var mask: [UInt8]
+    typealias Bytes16 = (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                         UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+    var address: Bytes16
+    var mask: Bytes16
+
+    /// Reads the 16 bytes at each pointer.
+    init(address: UnsafeRawPointer, mask: UnsafeRawPointer) {
+        self.address = address.loadUnaligned(as: Bytes16.self)
+        self.mask = mask.loadUnaligned(as: Bytes16.self)
+    }
 }
 
 /// The result of parsing one iptables command line: what to do, on which chain, and

@@ -258,21 +258,41 @@ final class Restore {
         return true
     }
 
+    /// The words every rule line of the current table starts with (argv[0], -t TABLE and
+    /// restore's -v), NUL-separated, with their offsets; made once per table.
+    private var linePrefix: (bytes: [UInt8], starts: [Int], table: String)?
+
+    private func prefixWords() -> (bytes: [UInt8], starts: [Int]) {
+        if let p = linePrefix, p.table == currentTable { return (p.bytes, p.starts) }
+        var words = [argv0, "-t", currentTable]
+        if !settings.noflush { words += Array(repeating: "-v", count: settings.verbose) }
+        var bytes: [UInt8] = [], starts: [Int] = []
+        for w in words {
+            starts.append(bytes.count)
+            bytes += Array(w.utf8) + [0]
+        }
+        linePrefix = (bytes, starts, currentTable)
+        return (bytes, starts)
+    }
+
     private func ruleLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
-        var prefix: [String] = [argv0, "-t", currentTable]
-        if !settings.noflush { prefix += Array(repeating: "-v", count: settings.verbose) }
+        let prefix = prefixWords()
+        var counterWords: [String] = []
         var restStart = 0
         if let c = try RestoreTokenizer.counters(line, lineNumber: lineNumber) {
             restStart = c.restStart
-            if settings.counters { prefix += ["--set-counters", c.packets, c.bytes] }
+            if settings.counters { counterWords = ["--set-counters", c.packets, c.bytes] }
         }
         let rest = UnsafeBufferPointer(rebasing: line[restStart...])
-        let prefixBytes = prefix.reduce(0) { $0 + $1.utf8.count + 1 }
-        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: prefixBytes + 2 * rest.count + 1)
-        var end = 0
-        var starts: [Int] = []
+        let extra = counterWords.reduce(0) { $0 + $1.utf8.count + 1 }
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: prefix.bytes.count + extra + 2 * rest.count + 1)
+        prefix.bytes.withUnsafeBufferPointer { b in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: b.baseAddress!, byteCount: b.count)
+        }
+        var end = prefix.bytes.count
+        var starts = prefix.starts
         starts.reserveCapacity(32)
-        for word in prefix {
+        for word in counterWords {
             starts.append(end)
             for b in word.utf8 { buffer[end] = CChar(bitPattern: b); end += 1 }
             buffer[end] = 0

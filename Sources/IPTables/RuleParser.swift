@@ -16,8 +16,9 @@ final class RuleParser {
     private var protocolMatchUsed = false
     private var waitIntervalSet = false
     private var tableSet = false
-    private var sourceSpec: String?
-    private var destinationSpec: String?
+    /// The -s/-d arguments, as the words of argv (alive as long as the parser).
+    private var sourceSpec: UnsafePointer<CChar>?
+    private var destinationSpec: UnsafePointer<CChar>?
     private let scratchEntry: UnsafeMutableRawPointer
 
     /// Outcome of a parse: a command to run, or a request already served (help, version).
@@ -113,8 +114,8 @@ final class RuleParser {
             result.policy = nextArgument()
         case "h": try printHelp(); return .finished
         case "p": try parseProtocol()
-        case "s": try set(.source); sourceSpec = argv[optind - 1]
-        case "d": try set(.destination); destinationSpec = argv[optind - 1]
+        case "s": try set(.source); sourceSpec = UnsafePointer(argv.raw(optind - 1))
+        case "d": try set(.destination); destinationSpec = UnsafePointer(argv.raw(optind - 1))
         case "g":
             try set(.jump)
             result.isGoto = true
@@ -388,12 +389,16 @@ final class RuleParser {
 
     private func resolveAddresses() throws {
         let ruleCommand = !result.commands.intersection(Commands.ruleCommands).isEmpty
-        if ruleCommand {
-            if !result.options.contains(.source) { sourceSpec = family.anyAddress }
-            if !result.options.contains(.destination) { destinationSpec = family.anyAddress }
+        if let s = sourceSpec {
+            result.sources = try Addresses.parse(s, family: family)
+        } else if ruleCommand {
+            result.sources = try Addresses.any(family: family)
         }
-        if let s = sourceSpec { result.sources = try Addresses.parse(s, family: family) }
-        if let d = destinationSpec { result.destinations = try Addresses.parse(d, family: family) }
+        if let d = destinationSpec {
+            result.destinations = try Addresses.parse(d, family: family)
+        } else if ruleCommand {
+            result.destinations = try Addresses.any(family: family)
+        }
         if (result.sources.count > 1 || result.destinations.count > 1)
             && result.header.invflags & (InvFlag.srcIP | InvFlag.dstIP) != 0 {
             throw ToolError.parameter("! not allowed with multiple source or destination IP addresses")

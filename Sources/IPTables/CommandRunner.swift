@@ -12,7 +12,6 @@ struct CommandRunner {
     private var chain: String { command.chain ?? "" }
 
     func run() throws -> Bool {
-        if command.ignoredLine { return true }
         let ok = try runCommand()
         if command.verbose > 1 { session.dump() }
         return ok
@@ -20,6 +19,7 @@ struct CommandRunner {
 
     private func runCommand() throws -> Bool {
         let c = command.commands
+        if c.isEmpty { return true }
         if !c.intersection(Commands.ruleCommands).isEmpty { return try runRuleCommand() }
         switch c {
         case .deleteNum: return session.deleteRule(chain, at: command.ruleNumber - 1)

@@ -39,8 +39,6 @@ final class ParsedCommand {
     var header = shim_rule_ip()
     var sources: [AddressSlot] = []
     var destinations: [AddressSlot] = []
-    /// A restore line meant for the other family (-4 in ip6tables-restore, -6 in iptables-restore).
-    var ignoredLine = false
 
     /// Frees the extension state held for this rule.
     func release() {

@@ -55,7 +55,10 @@ final class RuleParser {
             case .again: continue
             case .finished: return .finished
             case .ignoreLine:
-                result.ignoredLine = true
+                // Restore met -4 (ip6tables-restore) or -6 (iptables-restore): as in 1.8.9,
+                // whatever came before still runs, without the checks and address parsing
+                // that follow the last option. A leading -6 makes the line a no-op; `-L -6`
+                // still lists; a rule command adds nothing (it has no addresses).
                 return .run(result)
             }
         }

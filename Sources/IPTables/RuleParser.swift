@@ -374,6 +374,8 @@ final class RuleParser {
             throw ToolError.parameter("--wait-interval only makes sense with --wait\n")
         }
         guard shim_final_checks(result.matches, result.target) == 0 else { throw ToolError.caught() }
+        // getopt stops at "--", leaving words unread.
+        if optind < argv.count { throw ToolError.parameter("unknown arguments found on commandline") }
         if result.commands.isEmpty { throw ToolError.parameter("no command specified") }
         if invert { throw ToolError.parameter("nothing appropriate following !") }
         try resolveAddresses()

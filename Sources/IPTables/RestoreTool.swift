@@ -24,6 +24,8 @@ public enum RestoreTool {
     public static func main(family: Family, arguments: [String]) -> Int32 {
         let name = family.toolName + "-restore"
         return Runtime.run(family: family, programName: name) { renderer in
+            // Restore counts lines from 0 before it reads any, so even an option error names one.
+            renderer.line = 0
             let settings = try parseOptions(name: name, arguments: arguments)
             let restore = Restore(family: family, name: name, argv0: arguments.first ?? name, settings: settings)
             do {

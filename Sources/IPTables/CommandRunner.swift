@@ -185,7 +185,7 @@ struct CommandRunner {
     /// chains and no target at all; unknown names fail as iptables reports them.
     private func resolveTarget() throws -> UnsafeMutablePointer<xtables_target> {
         let jump = command.jumpTo
-        let jumpIsChain = !jump.isEmpty && jump.withCString { session.isChain($0) }
+        let jumpIsChain = !jump.isEmpty && session.isChain(jump)
         if let t = command.target, jumpIsChain {
             Out.error("Warning: using chain \(jump), not extension\n")
             free(t.pointee.t)

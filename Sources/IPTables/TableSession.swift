@@ -69,12 +69,44 @@ final class TableSession {
         return out
     }
 
-    func isChain(_ name: UnsafePointer<CChar>) -> Bool { tc.is_chain!(name, handle) != 0 }
+
     func targetName(of entry: UnsafeRawPointer) -> String { String(cString: targetLabel(of: entry)) }
     /// libiptc's name of the rule's target: a verdict, a chain, an extension or "".
     func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> { tc.get_target!(entry, handle)! }
-    func isChain(_ name: String) -> Bool { tc.is_chain!(name, handle) != 0 }
-    func isBuiltin(_ name: String) -> Bool { tc.builtin!(name, handle) > 0 }
+    // MARK: - Which chains exist
+
+    /// The chains that exist, mirrored here once many lookups have been made: each libiptc
+    /// lookup walks its sorted chain list (cache misses on big tables), and restore asks for
+    /// every rule and chain line. Kept exact by every create, delete and rename below.
+    private var mirror: (builtins: Set<String>, users: Set<String>)?
+    private var lookups = 0
+
+    /// After this many lookups, building the mirror costs less than the lookups to come.
+    private static let mirrorAfter = 64
+
+    private func mirrored() -> (builtins: Set<String>, users: Set<String>)? {
+        if mirror == nil {
+            lookups += 1
+            if lookups > TableSession.mirrorAfter {
+                var builtins: Set<String> = [], users: Set<String> = []
+                for name in chains() {
+                    if tc.builtin!(name, handle) > 0 { builtins.insert(name) } else { users.insert(name) }
+                }
+                mirror = (builtins, users)
+            }
+        }
+        return mirror
+    }
+
+    func isChain(_ name: String) -> Bool {
+        if let m = mirrored() { return m.users.contains(name) || m.builtins.contains(name) }
+        return tc.is_chain!(name, handle) != 0
+    }
+
+    func isBuiltin(_ name: String) -> Bool {
+        if let m = mirrored() { return m.builtins.contains(name) }
+        return tc.builtin!(name, handle) > 0
+    }
 
     /// The policy and its counters of a built-in chain; nil for a user chain.
     func policy(of chain: String) -> (name: String, packets: UInt64, bytes: UInt64)? {
@@ -103,20 +135,34 @@ final class TableSession {
     func flush(_ chain: String) -> Bool { ok(tc.flush!(chain, handle)) }
     func zero(_ chain: String) -> Bool { ok(tc.zero!(chain, handle)) }
     func zeroRule(_ chain: String, number: UInt32) -> Bool { ok(tc.zero_counter!(chain, number, handle)) }
-    func createChain(_ chain: String) -> Bool { ok(tc.create_chain!(chain, handle)) }
-    func deleteChain(_ chain: String) -> Bool { ok(tc.delete_chain!(chain, handle)) }
+    func createChain(_ chain: String) -> Bool {
+        guard ok(tc.create_chain!(chain, handle)) else { return false }
+        mirror?.users.insert(chain)
+        return true
+    }
+
+    func deleteChain(_ chain: String) -> Bool {
+        guard ok(tc.delete_chain!(chain, handle)) else { return false }
+        mirror?.users.remove(chain)
+        return true
+    }
     /// Renames a user chain. libiptc 1.8.9 counts the chain being renamed twice while it
     /// re-indexes, and with 40k+1 user chains that leaves a NULL index bucket it then
     /// dereferences (fixed upstream in libiptc after 1.8.9). A placeholder chain held
     /// around the rename keeps the count off that value; nothing of it reaches the kernel.
     func renameChain(_ old: String, to new: String) -> Bool {
-        let userChains = chains().reduce(0) { $0 + (isBuiltin($1) ? 0 : 1) }
+        let userChains = chains().reduce(0) { $0 + (tc.builtin!($1, handle) > 0 ? 0 : 1) }
         let placeholder = "~iptables-swift-rename~"
-        let padded = userChains % 40 == 1 && !isChain(placeholder) && tc.create_chain!(placeholder, handle) != 0
+        let padded = userChains % 40 == 1 && tc.is_chain!(placeholder, handle) == 0
+            && tc.create_chain!(placeholder, handle) != 0
         let renamed = ok(tc.rename_chain!(old, new, handle))
         let err = lastErrno
         if padded { _ = tc.delete_chain!(placeholder, handle) }
         lastErrno = err
+        if renamed {
+            mirror?.users.remove(old)
+            mirror?.users.insert(new)
+        }
         return renamed
     }
     func setPolicy(_ chain: String, _ policy: String, counters: (UInt64, UInt64)?) -> Bool {

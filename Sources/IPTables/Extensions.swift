@@ -78,28 +78,35 @@ enum Extensions {
 }
 
 /// Match and target extensions by the name and revision stored in a rule, looked up once
-/// per run: the printers meet the same few names on every rule.
+/// per run: the printers meet the same few names on every rule, so a short list searched
+/// with strcmp beats building a String and hashing it for every match of every rule.
 enum PrintLookups {
-    struct Key: Hashable { let name: String; let revision: UInt8 }
-    /// A match: the extension for the name (nil if none), and the one of that exact revision.
-    private static var matches: [Key: (UnsafeMutablePointer<xtables_match>?, UnsafeMutablePointer<xtables_match>?)] = [:]
-    private static var targets: [Key: (UnsafeMutablePointer<xtables_target>?, UnsafeMutablePointer<xtables_target>?)] = [:]
+    /// One cached lookup: the name (owned copy), revision, and what libxtables returned.
+    private struct Entry<T> {
+        let name: UnsafeMutablePointer<CChar>
+        let revision: UInt8
+        let any: UnsafeMutablePointer<T>?
+        let exact: UnsafeMutablePointer<T>?
+    }
 
-    static func match(_ name: String, revision: UInt8) -> (any: UnsafeMutablePointer<xtables_match>?, exact: UnsafeMutablePointer<xtables_match>?) {
-        let key = Key(name: name, revision: revision)
-        if let hit = matches[key] { return hit }
-        let m = try? Extensions.findMatch(name, .tryLoad, into: nil)
+    private static var matches: [Entry<xtables_match>] = []
+    private static var targets: [Entry<xtables_target>] = []
+
+    static func match(_ name: UnsafePointer<CChar>, revision: UInt8)
+        -> (any: UnsafeMutablePointer<xtables_match>?, exact: UnsafeMutablePointer<xtables_match>?) {
+        for e in matches where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact) }
+        let m = try? Extensions.findMatch(String(cString: name), .tryLoad, into: nil)
         let exact = m.flatMap { xtables_find_match_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
-        matches[key] = (m, exact)
+        matches.append(Entry(name: strdup(name), revision: revision, any: m, exact: exact))
         return (m, exact)
     }
 
-    static func target(_ name: String, revision: UInt8) -> (any: UnsafeMutablePointer<xtables_target>?, exact: UnsafeMutablePointer<xtables_target>?) {
-        let key = Key(name: name, revision: revision)
-        if let hit = targets[key] { return hit }
-        let t = try? Extensions.findTarget(name, .tryLoad)
+    static func target(_ name: UnsafePointer<CChar>, revision: UInt8)
+        -> (any: UnsafeMutablePointer<xtables_target>?, exact: UnsafeMutablePointer<xtables_target>?) {
+        for e in targets where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact) }
+        let t = try? Extensions.findTarget(String(cString: name), .tryLoad)
         let exact = t.flatMap { xtables_find_target_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
-        targets[key] = (t, exact)
+        targets.append(Entry(name: strdup(name), revision: revision, any: t, exact: exact))
         return (t, exact)
     }
 }

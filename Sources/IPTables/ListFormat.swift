@@ -183,24 +183,24 @@ enum ListFormat {
         var i: UInt32 = 0
         while let m = shim_entry_match(family.nfproto, entry, i) {
             i += 1
-            let name = String(cString: shim_match_name(m))
-            let found = PrintLookups.match(name, revision: shim_match_revision(m))
+            let nameC = shim_match_name(m)!
+            let found = PrintLookups.match(nameC, revision: shim_match_revision(m))
             if let match = found.any {
                 if let e = found.exact, e.pointee.print != nil {
                     guard shim_match_print(e, entry, m, n) == 0 else { throw ToolError.caught() }
                 } else if match.pointee.print != nil {
-                    Out.write("\(name) [unsupported revision] ")
+                    Out.write("\(String(cString: nameC)) [unsupported revision] ")
                 } else {
-                    Out.write("\(name) ")
+                    Out.write("\(String(cString: nameC)) ")
                 }
-            } else if !name.isEmpty {
-                Out.write("UNKNOWN match `\(name)' ")
+            } else if nameC.pointee != 0 {
+                Out.write("UNKNOWN match `\(String(cString: nameC))' ")
             }
         }
         let t = shim_entry_target(family.nfproto, entry)!
         // A jump to a user chain uses the standard target, which prints nothing.
         if session.isChain(targetName) { return }
-        let found = PrintLookups.target(targetName, revision: shim_target_revision(t))
+        let found = targetName.withCString { PrintLookups.target($0, revision: shim_target_revision(t)) }
         if let target = found.any {
             if let e = found.exact, e.pointee.print != nil {
                 guard shim_target_print(e, entry, t, n) == 0 else { throw ToolError.caught() }

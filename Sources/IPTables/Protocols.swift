@@ -3,15 +3,17 @@ import Glibc
 
 /// Protocol numbers and names as iptables shows them.
 enum Protocols {
-    /// Names already looked up, by number and whether /etc/protocols may be asked.
-    private static var cache: [UInt32: String?] = [:]
+    /// Names already looked up, indexed by number * 2 + (whether /etc/protocols may be
+    /// asked); protocol numbers in rules are 0...255. nil: not looked up yet.
+    private static var cache = [String??](repeating: nil, count: 512)
 
     /// libxtables' own table first (tcp, udp, …, all), then /etc/protocols when allowed.
     static func name(_ number: UInt16, lookup: Bool) -> String? {
-        let key = UInt32(number) << 1 | (lookup ? 1 : 0)
+        guard number < 256 else { return uncachedName(number, lookup: lookup) }
+        let key = Int(number) << 1 | (lookup ? 1 : 0)
         if let known = cache[key] { return known }
         let found = uncachedName(number, lookup: lookup)
-        cache[key] = found
+        cache[key] = .some(found)
         return found
     }
 

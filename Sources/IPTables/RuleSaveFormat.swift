@@ -47,18 +47,18 @@ enum RuleSaveFormat {
         var i: UInt32 = 0
         while let m = shim_entry_match(family.nfproto, entry, i) {
             i += 1
-            let name = String(cString: shim_match_name(m))
+            let name = shim_match_name(m)!
             let found = PrintLookups.match(name, revision: shim_match_revision(m))
             guard let match = found.any else {
                 if shim_match_size(m) != 0 {
                     out.flush()
-                    throw ToolError(.other, "Can't find library for match `\(name)'\n", style: .plain)
+                    throw ToolError(.other, "Can't find library for match `\(String(cString: name))'\n", style: .plain)
                 }
                 continue
             }
             let shown = found.exact ?? match
             out.put(" -m ")
-            if let alias = shown.pointee.alias { out.put(cString: alias(m)!) } else { out.put(name) }
+            if let alias = shown.pointee.alias { out.put(cString: alias(m)!) } else { out.put(cString: name) }
             if let e = found.exact, e.pointee.save != nil {
                 out.flush()
                 guard shim_match_save(e, entry, m) == 0 else { throw ToolError.caught() }
@@ -80,11 +80,10 @@ enum RuleSaveFormat {
             }
             return
         }
-        let blobName = String(cString: blob)
-        let found = PrintLookups.target(blobName, revision: shim_target_revision(t))
+        let found = PrintLookups.target(blob, revision: shim_target_revision(t))
         guard let target = found.any else {
             out.flush()
-            throw ToolError(.other, "Can't find library for target `\(blobName)'\n", style: .plain)
+            throw ToolError(.other, "Can't find library for target `\(String(cString: blob))'\n", style: .plain)
         }
         let shown = found.exact ?? target
         out.put(" -j ")
@@ -96,7 +95,7 @@ enum RuleSaveFormat {
             out.put(" [unsupported revision]")
         } else if shim_target_size(t) != 32 {
             out.flush()
-            throw ToolError(.other, "Target `\(blobName)' is missing save function\n", style: .plain)
+            throw ToolError(.other, "Target `\(String(cString: blob))' is missing save function\n", style: .plain)
         }
     }
 }

@@ -11,6 +11,7 @@ struct CommandRunner {
     private var verbose: Bool { command.options.contains(.verbose) }
     private var chain: String { command.chain ?? "" }
 
+    /// Runs the command; with -vv, then prints libiptc's dump of the table.
     func run() throws -> Bool {
         let ok = try runCommand()
         if command.verbose > 1 { session.dump() }
@@ -64,6 +65,7 @@ struct CommandRunner {
 
     // MARK: - Listing
 
+    /// -L or -S, then the -Z that may go with them.
     private func runListing() throws -> Bool {
         let c = command.commands
         var ok: Bool
@@ -75,6 +77,7 @@ struct CommandRunner {
         return ok
     }
 
+    /// -L: chain headers and rows in the table form.
     private func list() throws -> Bool {
         var style: ListStyle = [.options]
         style.insert(verbose ? .via : .noCounts)
@@ -101,6 +104,7 @@ struct CommandRunner {
         return found || failWith(ENOENT)
     }
 
+    /// -S: -P/-N lines, then the rules as commands.
     private func listRules() throws -> Bool {
         let counters = verbose
         var found = false
@@ -124,6 +128,7 @@ struct CommandRunner {
         return found || failWith(ENOENT)
     }
 
+    /// A failure found here rather than in libiptc (iptables sets errno itself).
     private func failWith(_ err: Int32) -> Bool {
         session.noteFailure(err)
         return false
@@ -131,6 +136,7 @@ struct CommandRunner {
 
     // MARK: - Rules
 
+    /// -A/-I/-R/-D/-C with a rule: one entry, once per source/destination pair.
     private func runRuleCommand() throws -> Bool {
         let target = try resolveTarget()
         var header = command.header
@@ -166,6 +172,7 @@ struct CommandRunner {
         return ok
     }
 
+    /// Puts one source/destination pair into the entry.
     private func setAddresses(_ entry: UnsafeMutableRawPointer, source s: AddressSlot, destination d: AddressSlot,
                               header: inout shim_rule_ip) {
         header.src = s.address

@@ -72,6 +72,7 @@ final class RuleParser {
 
     private var arg: String { String(cString: optarg) }
 
+    /// One getopt result: a command, a generic option, `!`, a stray word, or an extension option.
     private func handle(_ c: Int32) throws -> Step {
         switch UnicodeScalar(UInt8(truncatingIfNeeded: c)) {
         case _ where c > 255: return try extensionOption(c)
@@ -179,6 +180,7 @@ final class RuleParser {
 
     // MARK: - Commands and generic options
 
+    /// Adds a command; iptables allows only -L/-S with -Z together.
     private func add(_ cmd: Commands, allowing others: Commands = []) throws {
         if invert { throw ToolError.parameter("unexpected '!' flag") }
         let clash = result.commands.subtracting(others)
@@ -186,6 +188,7 @@ final class RuleParser {
         result.commands.formUnion(cmd)
     }
 
+    /// Records a generic option once, with the inversion a preceding `!` asked for.
     private func set(_ option: GenericOptions) throws {
         if result.options.contains(option) {
             throw ToolError.parameter("multiple -\(option.letter) flags not allowed")
@@ -205,15 +208,18 @@ final class RuleParser {
         return first != 0x2D && first != 0x21
     }
 
+    /// The next word, consumed (the optional arguments iptables reads itself).
     private func nextArgument() -> String {
         defer { optind += 1 }
         return argv[optind]
     }
 
+    /// The optional chain of -L/-S/-F/-Z/-X: attached (`-Lfoo`) or the next word.
     private func optionalChain() {
         if optarg != nil { result.chain = arg } else if hasNextArgument { result.chain = nextArgument() }
     }
 
+    /// A rule number: 1 up to INT_MAX, in any base strtoul reads.
     private func ruleNumber(_ s: String) throws -> UInt32 {
         var n: UInt32 = 0
         guard xtables_strtoui(s, nil, &n, 1, UInt32(Int32.max)) else {
@@ -222,6 +228,7 @@ final class RuleParser {
         return n
     }
 
+    /// -p: lower-cased in argv (as iptables does), resolved, and put in the rule header.
     private func parseProtocol() throws {
         try set(.proto)
         let raw = argv.raw(optind - 1)
@@ -245,6 +252,7 @@ final class RuleParser {
         shim_entry_set_ip(family.nfproto, scratchEntry, &result.header)
     }
 
+    /// -i/-o: name and wildcard mask through libxtables.
     private func parseInterface(_ incoming: Bool) throws {
         if optarg[0] == 0 { throw ToolError.parameter("Empty interface is likely to be undesired") }
         try set(incoming ? .inInterface : .outInterface)
@@ -259,6 +267,7 @@ final class RuleParser {
         if status != 0 { throw ToolError.caught() }
     }
 
+    /// -c PKTS BYTES, or -c PKTS,BYTES.
     private func parseCounters() throws {
         try set(.counters)
         let pcnt = arg
@@ -274,6 +283,7 @@ final class RuleParser {
 
     // MARK: - Extensions
 
+    /// -m: loads the match, gives it its blob, merges its options.
     private func loadMatch(_ name: UnsafePointer<CChar>) throws {
         if invert { throw ToolError.parameter("unexpected ! flag before --match") }
         var found: UnsafeMutablePointer<xtables_match>?
@@ -290,6 +300,7 @@ final class RuleParser {
         guard shim_match_prepare(m, entryName) == 0 else { throw ToolError.caught() }
     }
 
+    /// -j: a target extension, or (when none loads) a verdict or chain name.
     private func loadTarget(_ name: UnsafePointer<CChar>) throws {
         result.jumpTo = try Extensions.validTargetName(String(cString: name))
         if Extensions.announcedChains.contains(result.jumpTo) { return }
@@ -357,6 +368,7 @@ final class RuleParser {
 
     // MARK: - Help
 
+    /// -h: usage and the help of every extension named so far (the -p match too).
     private func printHelp() throws {
         if result.matches == nil, let proto = protocolName {
             _ = try? Extensions.findMatch(proto, .tryLoad, into: &result.matches)
@@ -366,6 +378,7 @@ final class RuleParser {
 
     // MARK: - After the last option
 
+    /// The checks iptables makes after the last option, in its order.
     private func finish() throws {
         if result.table == "nat" && (result.policy == "DROP" || result.jumpTo == "DROP") {
             throw ToolError.parameter("\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n")
@@ -392,6 +405,7 @@ final class RuleParser {
         if result.isGoto { result.header.flags |= family.gotoFlag }
     }
 
+    /// -s/-d lists (the any-address for rule commands without them).
     private func resolveAddresses() throws {
         let ruleCommand = !result.commands.intersection(Commands.ruleCommands).isEmpty
         if let s = sourceSpec {
@@ -410,6 +424,7 @@ final class RuleParser {
         }
     }
 
+    /// No -o on incoming chains, no -i on outgoing ones.
     private func checkInterfaceDirection() throws {
         let ruleish: Commands = [.append, .delete, .deleteNum, .check, .insert, .replace]
         guard result.commands == result.commands.intersection(ruleish), !result.commands.isEmpty,

@@ -12,6 +12,7 @@ public enum IPTablesTool {
             let lock = try XtablesLock.acquire(wait: command.wait)
             defer { close(lock) }
             let session = try Runtime.openTable(family: family, table: command.table)
+            session.freesHandle = false  // the process ends right after this command
             if try CommandRunner(command: command, session: session).run() && session.commit() { return 0 }
             Out.error(libiptcFailure(session.lastErrno, session: session, prefix: name))
             return session.lastErrno == EAGAIN ? ExitStatus.resource.rawValue : 1

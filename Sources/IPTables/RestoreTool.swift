@@ -94,6 +94,9 @@ final class Restore {
     let settings: RestoreTool.Settings
     private(set) var lineNumber = 0
     private var session: TableSession?
+    /// The last committed table's handle, freed when the next table starts; the last one of
+    /// the run is left to the process exit (freeing 100k rules is wasted work there).
+    private var committed: TableSession?
     private var currentTable = ""
     private var lock: Int32 = -1
 
@@ -127,6 +130,7 @@ final class Restore {
             throw ToolStop(status: 1)
         }
         if input != stdin { fclose(input) }
+        committed?.freesHandle = false
     }
 
     private static let commitLine = Array("COMMIT\n".utf8)
@@ -174,6 +178,7 @@ final class Restore {
             releaseLock()
             return true
         }
+        committed = nil
         guard let s = TableSession.open(family: family, table: String(table)) else {
             throw ToolError.parameter("\(name): unable to initialize table '\(table)'")
         }
@@ -325,6 +330,7 @@ final class Restore {
 
     private func commit() -> Bool {
         let ok = settings.testing ? true : session!.commit()
+        committed = session
         session = nil
         releaseLock()
         return ok

@@ -31,7 +31,12 @@ final class TableSession {
         self.handle = handle
     }
 
-    deinit { tc.release!(handle) }
+    /// Whether deinit frees the handle. A tool that exits right after its last table may
+    /// skip it: freeing every rule of a large table is work the kernel does anyway at exit
+    /// (iptables-legacy skips it too whenever a command fails).
+    var freesHandle = true
+
+    deinit { if freesHandle { tc.release!(handle) } }
 
     /// The library's text for an errno of its last call.
     func message(for err: Int32) -> String { String(cString: tc.strerror!(err)!) }

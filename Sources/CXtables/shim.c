@@ -378,7 +378,6 @@ uint16_t shim_match_size(const struct xt_entry_match *m) { return m->u.match_siz
 const char *shim_target_name(const struct xt_entry_target *t) { return t->u.user.name; }
 uint8_t shim_target_revision(const struct xt_entry_target *t) { return t->u.user.revision; }
 uint16_t shim_target_size(const struct xt_entry_target *t) { return t->u.target_size; }
-struct xt_entry_match *shim_match_blob(const struct xtables_match *m) { return m->m; }
 struct xt_entry_target *shim_target_blob(const struct xtables_target *t) { return t->t; }
 
 /* ---------------------------------------------------------------- entry layout */
@@ -514,10 +513,6 @@ const struct xt_entry_target *shim_entry_target(uint8_t nfproto, const void *ent
     return (const void *)((const unsigned char *)entry + entry_offsets(nfproto, (void *)entry)[0]);
 }
 
-uint16_t shim_entry_target_offset(uint8_t nfproto, const void *entry)
-{
-    return entry_offsets(nfproto, (void *)entry)[0];
-}
 
 /* ---------------------------------------------------------------- libiptc tables */
 

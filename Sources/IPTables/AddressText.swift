@@ -13,10 +13,6 @@ enum AddressText {
         }
     }
 
-    static func ntop(_ bytes: [UInt8], family: Family) -> String {
-        bytes.withUnsafeBytes { ntop($0, family: family) }
-    }
-
     /// Prefix length of a contiguous mask, nil when the mask has holes.
     static func prefixLength(_ mask: UnsafeRawBufferPointer) -> Int? {
         var bits = 0, ended = false

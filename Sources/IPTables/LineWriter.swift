@@ -43,13 +43,6 @@ struct LineWriter {
         if written < width { bytes.append(contentsOf: repeatElement(0x20, count: width - written)) }
     }
 
-    /// A field right-justified in `width` columns ("%Ns").
-    mutating func putRight(_ s: String, width: Int) {
-        let n = s.utf8.count
-        if n < width { bytes.append(contentsOf: repeatElement(0x20, count: width - n)) }
-        put(s)
-    }
-
     /// Inserts spaces before the bytes written since `index` (right-justifying them).
     mutating func bytes_insertSpaces(at index: Int, count: Int) {
         bytes.insert(contentsOf: repeatElement(0x20, count: count), at: index)

@@ -94,8 +94,7 @@ uint16_t shim_match_size(const struct xt_entry_match *m);
 const char *shim_target_name(const struct xt_entry_target *t);
 uint8_t shim_target_revision(const struct xt_entry_target *t);
 uint16_t shim_target_size(const struct xt_entry_target *t);
-/// The entry blob a loaded extension is filling for the current rule.
-struct xt_entry_match *shim_match_blob(const struct xtables_match *m);
+/// The entry blob a loaded target is filling for the current rule.
 struct xt_entry_target *shim_target_blob(const struct xtables_target *t);
 
 /* ---- Entry layout (struct ipt_entry / struct ip6t_entry) ---- */
@@ -124,7 +123,6 @@ unsigned char *shim_entry_mask(uint8_t nfproto, const struct xtables_rule_match 
 /// The i-th match of an entry, NULL past the last.
 const struct xt_entry_match *shim_entry_match(uint8_t nfproto, const void *entry, unsigned int i);
 const struct xt_entry_target *shim_entry_target(uint8_t nfproto, const void *entry);
-uint16_t shim_entry_target_offset(uint8_t nfproto, const void *entry);
 
 /* ---- libiptc / libip6tc behind one table of functions ---- */
 

@@ -1,0 +1,269 @@
+import CXtables
+import Glibc
+
+/// The state of one restore run: the table block in hand and the line being read.
+final class Restore {
+    let family: Family
+    let name: String
+    let argv0: String
+    let settings: RestoreTool.Settings
+    private(set) var lineNumber = 0
+    private var session: TableSession?
+    /// The last committed table's handle, freed when the next table starts; the last one of
+    /// the run is left to the process exit (freeing 100k rules is wasted work there).
+    private var committed: TableSession?
+    private var currentTable = ""
+    private var lock: Int32 = -1
+
+    init(family: Family, name: String, argv0: String, settings: RestoreTool.Settings) {
+        self.family = family
+        self.name = name
+        self.argv0 = argv0
+        self.settings = settings
+    }
+
+    func run() throws {
+        let input = settings.input!
+        let size = 10240
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+        defer { buffer.deallocate() }
+        while fgets(buffer, Int32(size), input) != nil {
+            lineNumber += 1
+            let line = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
+                                           count: strlen(buffer))
+            let ok = try handle(line)
+            if let only = settings.onlyTable, only != currentTable { continue }
+            if !ok {
+                Out.flush()
+                Out.error("\(name): line \(lineNumber) failed\n")
+                throw ToolStop(status: 1)
+            }
+        }
+        if session != nil {
+            Out.flush()
+            Out.error("\(name): COMMIT expected at line \(lineNumber + 1)\n")
+            throw ToolStop(status: 1)
+        }
+        if input != stdin { fclose(input) }
+        committed?.freesHandle = false
+    }
+
+    private static let commitLine = Array("COMMIT\n".utf8)
+
+    /// One input line; false when it failed (reported as "line N failed").
+    private func handle(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        let inTable = session != nil
+        guard let first = line.first else { return inTable ? try ruleLine(line) : false }
+        if first == 0x0A { return true }
+        if first == 0x23 {
+            if settings.verbose > 0 { Out.write(String(decoding: line, as: UTF8.self)); Out.flush() }
+            return true
+        }
+        if first != 0x3A { try createPendingChains() }
+        if inTable && line.elementsEqual(Restore.commitLine) { return commit() }
+        if first == 0x2A && !inTable { return try openTable(String(decoding: line, as: UTF8.self)) }
+        if first == 0x3A && inTable { return try declareChain(String(decoding: line, as: UTF8.self)) }
+        if inTable { return try ruleLine(line) }
+        return false
+    }
+
+    /// Words of a header line as strtok(" \t\n") splits them (after the leading '*' or ':').
+    private func fields(_ line: String) -> [Substring] {
+        var out: [Substring] = []
+        var line = line
+        line.withUTF8 { b in
+            var i = 1
+            while i < b.count {
+                while i < b.count && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A) { i += 1 }
+                let start = i
+                while i < b.count && b[i] != 0x20 && b[i] != 0x09 && b[i] != 0x0A { i += 1 }
+                if i > start { out.append(Substring(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))) }
+            }
+        }
+        return out
+    }
+
+    private func openTable(_ line: String) throws -> Bool {
+        lock = try XtablesLock.acquire(wait: settings.wait)
+        guard let table = fields(line).first else {
+            throw ToolError.parameter("\(name): line \(lineNumber) table name invalid")
+        }
+        currentTable = String(table.prefix(32))
+        if let only = settings.onlyTable, only != String(table) {
+            releaseLock()
+            return true
+        }
+        committed = nil
+        guard let s = TableSession.open(family: family, table: String(table)) else {
+            throw ToolError.parameter("\(name): unable to initialize table '\(table)'")
+        }
+        session = s
+        if !settings.noflush {
+            let verbose = settings.verbose > 0
+            for chain in s.chains() {
+                if verbose { Out.write("Flushing chain `\(chain)'\n") }
+                _ = s.flush(chain)
+            }
+            for chain in s.chains() where !s.isBuiltin(chain) {
+                if verbose { Out.write("Deleting chain `\(chain)'\n") }
+                _ = s.deleteChain(chain)
+            }
+        }
+        return true
+    }
+
+    /// User chains declared by a run of ":CHAIN - [...]" lines, not yet created. libiptc
+    /// keeps chains in a sorted list and finds them through an index into it; creating a
+    /// large run of chains in sorted order instead of input order makes its later walks
+    /// touch memory allocated in list order (measured: 7% less time at 200k kube rules,
+    /// but slower below about 30k chains, where sorting costs more than it saves). Each
+    /// line is still checked when it is read, so errors name the line legacy names.
+    private var pendingChains: [(name: String, line: Int)] = []
+    /// The run length from which sorted creation pays off.
+    private static let sortedCreationFrom = 32_768
+    private var pendingNames: Set<String> = []
+
+    /// Creates the pending chains, in byte order of their names.
+    private func createPendingChains() throws {
+        guard !pendingChains.isEmpty, let s = session else { return }
+        let ordered = pendingChains.count < Restore.sortedCreationFrom ? pendingChains
+            : pendingChains.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        pendingChains.removeAll(keepingCapacity: true)
+        pendingNames.removeAll(keepingCapacity: true)
+        for chain in ordered where !s.createChain(chain.name) {
+            lineNumber = chain.line
+            throw ToolError.parameter("error creating chain '\(chain.name)':\(String(cString: strerror(s.lastErrno)))")
+        }
+    }
+
+    /// Whether libiptc would refuse to create this chain (it exists, or names a verdict).
+    private func creationWouldFail(_ chain: String, in s: TableSession) -> Bool {
+        ["ACCEPT", "DROP", "QUEUE", "RETURN"].contains(chain) || pendingNames.contains(chain) || s.isChain(chain)
+    }
+
+    private func declareChain(_ line: String) throws -> Bool {
+        let s = session!
+        let f = fields(line)
+        guard let chainWord = f.first else {
+            throw ToolError.parameter("\(name): line \(lineNumber) chain name invalid")
+        }
+        let chain = String(chainWord)
+        if chain.utf8.count >= 29 { throw ToolError.parameter("Invalid chain name `\(chain)' (28 chars max)") }
+        var pending = false
+        if !s.isBuiltin(chain) {
+            if settings.noflush && (pendingNames.contains(chain) || s.isChain(chain)) {
+                if !pendingNames.contains(chain) && !s.flush(chain) {
+                    throw ToolError.parameter("error flushing chain '\(chain)':\(String(cString: strerror(s.lastErrno)))")
+                }
+            } else if creationWouldFail(chain, in: s) {
+                throw ToolError.parameter("error creating chain '\(chain)':\(String(cString: strerror(EEXIST)))")
+            } else {
+                pending = true
+            }
+        }
+        guard f.count > 1 else { throw ToolError.parameter("\(name): line \(lineNumber) policy invalid") }
+        if pending {
+            pendingChains.append((chain, lineNumber))
+            pendingNames.insert(chain)
+        }
+        let policy = String(f[1])
+        if policy != "-" {
+            try createPendingChains()
+            var counters: (UInt64, UInt64) = (0, 0)
+            if settings.counters {
+                guard f.count > 2, let c = PolicyCounters.parse(String(f[2])) else {
+                    throw ToolError.parameter("invalid policy counters for chain '\(chain)'")
+                }
+                counters = c
+            }
+            if !s.setPolicy(chain, policy, counters: counters) {
+                throw ToolError(.other, "Can't set policy `\(policy)' on `\(chain)' line \(lineNumber): \(s.message(for: s.lastErrno))")
+            }
+        }
+        Extensions.announceChain(chain)
+        return true
+    }
+
+    /// The words every rule line of the current table starts with (argv[0], -t TABLE and
+    /// restore's -v), NUL-separated, with their offsets; made once per table.
+    private var linePrefix: (bytes: [UInt8], starts: [Int], table: String)?
+
+    private func prefixWords() -> (bytes: [UInt8], starts: [Int]) {
+        if let p = linePrefix, p.table == currentTable { return (p.bytes, p.starts) }
+        var words = [argv0, "-t", currentTable]
+        if !settings.noflush { words += Array(repeating: "-v", count: settings.verbose) }
+        var bytes: [UInt8] = [], starts: [Int] = []
+        for w in words {
+            starts.append(bytes.count)
+            bytes += Array(w.utf8) + [0]
+        }
+        linePrefix = (bytes, starts, currentTable)
+        return (bytes, starts)
+    }
+
+    private func ruleLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        let prefix = prefixWords()
+        var counterWords: [String] = []
+        var restStart = 0
+        if let c = try RestoreTokenizer.counters(line, lineNumber: lineNumber) {
+            restStart = c.restStart
+            if settings.counters { counterWords = ["--set-counters", c.packets, c.bytes] }
+        }
+        let rest = UnsafeBufferPointer(rebasing: line[restStart...])
+        let extra = counterWords.reduce(0) { $0 + $1.utf8.count + 1 }
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: prefix.bytes.count + extra + 2 * rest.count + 1)
+        prefix.bytes.withUnsafeBufferPointer { b in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: b.baseAddress!, byteCount: b.count)
+        }
+        var end = prefix.bytes.count
+        var starts = prefix.starts
+        starts.reserveCapacity(32)
+        for word in counterWords {
+            starts.append(end)
+            for b in word.utf8 { buffer[end] = CChar(bitPattern: b); end += 1 }
+            buffer[end] = 0
+            end += 1
+        }
+        do {
+            try RestoreTokenizer.split(rest, into: buffer, end: &end, starts: &starts)
+        } catch {
+            buffer.deallocate()
+            throw error
+        }
+        let argv = CArgv(buffer: buffer, starts: starts)
+        if starts.count >= RestoreTokenizer.maxArguments {
+            throw ToolError.parameter("Parser cannot handle more arguments")
+        }
+        shim_set_line(Int32(lineNumber))
+        let parser = RuleParser(family: family, programName: name, argv: argv, restore: true, table: currentTable)
+        guard case .run(let command) = try parser.parse() else { throw ToolStop(status: 0) }
+        defer { command.release() }
+        let ok = try CommandRunner(command: command, session: session!).run()
+        Out.flush()
+        return ok
+    }
+
+    private func commit() -> Bool {
+        let ok = settings.testing ? true : session!.commit()
+        committed = session
+        session = nil
+        releaseLock()
+        return ok
+    }
+
+    private func releaseLock() {
+        if lock >= 0 { close(lock); lock = -1 }
+    }
+}
+
+/// "[pkts:bytes]" of a restore chain line.
+enum PolicyCounters {
+    static func parse(_ s: String) -> (UInt64, UInt64)? {
+        guard s.hasPrefix("["), let colon = s.firstIndex(of: ":") else { return nil }
+        let p = s[s.index(after: s.startIndex)..<colon]
+        let rest = s[s.index(after: colon)...]
+        let b = rest.prefix(while: { $0 != "]" })
+        guard let pv = CNumber.scanUnsigned(String(p)), let bv = CNumber.scanUnsigned(String(b)) else { return nil }
+        return (pv, bv)
+    }
+}

@@ -25,7 +25,7 @@ struct CommandRunner {
         switch c {
         case .deleteNum: return session.deleteRule(chain, at: command.ruleNumber - 1)
         case .flush: return forEachChain(includingBuiltins: true) { verboseLine("Flushing", $0); return session.flush($0) }
-        case .zero: return forEachChain(includingBuiltins: true) { verboseLine("Zeroing", $0); return session.zero($0) }
+        case .zero: return zeroChains()
         case .zeroNum: return zeroRule()
         case .newChain: return session.createChain(chain)
         case .deleteChain:
@@ -54,6 +54,11 @@ struct CommandRunner {
         return ok
     }
 
+    /// -Z [CHAIN]: zeroes the chain, or every chain, with -v naming each.
+    private func zeroChains() -> Bool {
+        forEachChain(includingBuiltins: true) { verboseLine("Zeroing", $0); return session.zero($0) }
+    }
+
     /// -Z CHAIN N: zeroes rule N only. (iptables-legacy 1.8.9 also reset the chain's
     /// policy counters; that was fixed upstream and we keep them.)
     private func zeroRule() -> Bool {
@@ -71,7 +76,7 @@ struct CommandRunner {
         var ok: Bool
         if c.contains(.list) { ok = try list() } else { ok = try listRules() }
         if ok && c.contains(.zero) {
-            ok = forEachChain(includingBuiltins: true) { verboseLine("Zeroing", $0); return session.zero($0) }
+            ok = zeroChains()
         }
         if ok && c.contains(.zeroNum) { ok = zeroRule() }
         return ok
@@ -100,7 +105,6 @@ struct CommandRunner {
             }
             found = true
         }
-        errno = ENOENT
         return found || failWith(ENOENT)
     }
 

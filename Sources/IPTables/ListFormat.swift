@@ -23,16 +23,9 @@ struct ListStyle: OptionSet {
 enum ListFormat {
     /// xtables_print_num: a counter, plain or scaled to K/M/G/T.
     static func number(_ n: UInt64, _ style: ListStyle) -> String {
-        let table = !style.contains(.noTable)
-        if !style.contains(.kiloMegaGiga) { return table ? String(n).padLeft(8) + " " : "\(n) " }
-        if n <= 99999 { return table ? String(n).padLeft(5) + " " : "\(n) " }
-        var v = n
-        for unit in ["K", "M", "G"] {
-            v = (v + 500) / 1000
-            if v <= 9999 { return table ? String(v).padLeft(4) + unit + " " : "\(v)\(unit) " }
-        }
-        v = (v + 500) / 1000
-        return table ? String(v).padLeft(4) + "T " : "\(v)T "
+        var line = LineWriter()
+        putNumber(n, style, into: &line)
+        return String(decoding: line.bytes, as: UTF8.self)
     }
 
     /// "Chain X (policy P …)" or "(N references)" and the column titles.
@@ -73,8 +66,8 @@ enum ListFormat {
     /// The line buffer shared by every row written.
     private static var out = LineWriter()
 
-    /// xtables_print_num into the line buffer.
-    private static func putNumber(_ n: UInt64, _ style: ListStyle) {
+    /// xtables_print_num into a line buffer.
+    private static func putNumber(_ n: UInt64, _ style: ListStyle, into out: inout LineWriter) {
         let table = !style.contains(.noTable)
         var v = n
         var unit: StaticString? = nil
@@ -113,7 +106,7 @@ enum ListFormat {
             if table { out.pad(from: start, to: 4) }
             out.put(byte: 0x20)
         }
-        if !style.contains(.noCounts) { putNumber(h.raw.pcnt, style); putNumber(h.raw.bcnt, style) }
+        if !style.contains(.noCounts) { putNumber(h.raw.pcnt, style, into: &out); putNumber(h.raw.bcnt, style, into: &out) }
         if !style.contains(.noTarget) {
             let start = out.bytes.count
             out.put(targetName)

@@ -21,6 +21,12 @@ enum Extensions {
     /// ours for such a name is answered here first anyway (RuleParser.loadTarget).
     private(set) static var announcedChains: Set<String> = []
 
+    /// Whether the name is one of the verdicts the standard target carries; libiptc refuses
+    /// to create or rename a chain to one of them.
+    static func isVerdict(_ name: String) -> Bool {
+        name == "ACCEPT" || name == "DROP" || name == "RETURN" || name == "QUEUE"
+    }
+
     /// Declares a chain name as not being a target extension.
     static func announceChain(_ name: String) {
         announcedChains.insert(name)

@@ -104,10 +104,12 @@ final class Restore {
                 if verbose { Out.write("Flushing chain `\(chain)'\n") }
                 _ = s.flush(chain)
             }
-            for chain in s.chains() where !s.isBuiltin(chain) {
-                if verbose { Out.write("Deleting chain `\(chain)'\n") }
-                _ = s.deleteChain(chain)
-            }
+            let userChains = s.chains().filter { !s.isBuiltin($0) }
+            if verbose { for chain in userChains { Out.write("Deleting chain `\(chain)'\n") } }
+            // From the last chain back: libiptc rebuilds its whole chain index whenever the
+            // first chain of an index bucket is deleted, which the first-to-last order
+            // (legacy's) does every 40 chains; the last chain never heads a bucket it shares.
+            for chain in userChains.reversed() { _ = s.deleteChain(chain) }
         }
         return true
     }
@@ -137,7 +139,7 @@ final class Restore {
 
     /// Whether libiptc would refuse to create this chain (it exists, or names a verdict).
     private func creationWouldFail(_ chain: String, in s: TableSession) -> Bool {
-        ["ACCEPT", "DROP", "QUEUE", "RETURN"].contains(chain) || pendingNames.contains(chain) || s.isChain(chain)
+        Extensions.isVerdict(chain) || pendingNames.contains(chain) || s.isChain(chain)
     }
 
     private func declareChain(_ line: String) throws -> Bool {

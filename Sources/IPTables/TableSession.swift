@@ -83,33 +83,38 @@ final class TableSession {
     /// The chains that exist, mirrored here once many lookups have been made: each libiptc
     /// lookup walks its sorted chain list (cache misses on big tables), and restore asks for
     /// every rule and chain line. Kept exact by every create, delete and rename below.
-    private var mirror: (builtins: Set<String>, users: Set<String>)?
+    /// Every chain name → whether it is built-in.
+    private var mirror: [String: Bool]?
     private var lookups = 0
 
     /// After this many lookups, building the mirror costs less than the lookups to come.
     private static let mirrorAfter = 64
 
-    private func mirrored() -> (builtins: Set<String>, users: Set<String>)? {
-        if mirror == nil {
-            lookups += 1
-            if lookups > TableSession.mirrorAfter {
-                var builtins: Set<String> = [], users: Set<String> = []
-                for name in chains() {
-                    if tc.builtin!(name, handle) > 0 { builtins.insert(name) } else { users.insert(name) }
-                }
-                mirror = (builtins, users)
-            }
+    /// Builds the mirror once enough lookups have been made; whether it exists.
+    private func mirrored() -> Bool {
+        if mirror != nil { return true }
+        lookups += 1
+        guard lookups > TableSession.mirrorAfter else { return false }
+        var all: [String: Bool] = [:]
+        for name in chains() {
+            all[name] = tc.builtin!(name, handle) > 0
+            verdictNamedChains = verdictNamedChains || Extensions.isVerdict(name)
         }
-        return mirror
+        mirror = all
+        return true
     }
 
+    /// Whether the mirrored table holds a chain named like a verdict (only a table written
+    /// by another tool can: libiptc refuses to make one), so verdicts need no lookup.
+    private var verdictNamedChains = false
+
     func isChain(_ name: String) -> Bool {
-        if let m = mirrored() { return m.users.contains(name) || m.builtins.contains(name) }
+        if mirrored() { return (verdictNamedChains || !Extensions.isVerdict(name)) && mirror![name] != nil }
         return tc.is_chain!(name, handle) != 0
     }
 
     func isBuiltin(_ name: String) -> Bool {
-        if let m = mirrored() { return m.builtins.contains(name) }
+        if mirrored() { return mirror![name] == true }
         return tc.builtin!(name, handle) > 0
     }
 
@@ -142,13 +147,13 @@ final class TableSession {
     func zeroRule(_ chain: String, number: UInt32) -> Bool { ok(tc.zero_counter!(chain, number, handle)) }
     func createChain(_ chain: String) -> Bool {
         guard ok(tc.create_chain!(chain, handle)) else { return false }
-        mirror?.users.insert(chain)
+        mirror?[chain] = false
         return true
     }
 
     func deleteChain(_ chain: String) -> Bool {
         guard ok(tc.delete_chain!(chain, handle)) else { return false }
-        mirror?.users.remove(chain)
+        mirror?[chain] = nil
         return true
     }
     /// Renames a user chain. libiptc 1.8.9 counts the chain being renamed twice while it
@@ -165,8 +170,8 @@ final class TableSession {
         if padded { _ = tc.delete_chain!(placeholder, handle) }
         lastErrno = err
         if renamed {
-            mirror?.users.remove(old)
-            mirror?.users.insert(new)
+            mirror?[old] = nil
+            mirror?[new] = false
         }
         return renamed
     }

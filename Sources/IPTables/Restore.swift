@@ -128,7 +128,7 @@ final class Restore {
     /// Creates the pending chains, in descending order of their names.
     private func createPendingChains() throws {
         guard !pendingChains.isEmpty, let s = session else { return }
-        let ordered = pendingChains.count < 2 ? pendingChains : pendingChains.sorted { $0.name > $1.name }
+        let ordered = ChainOrder.descending(pendingChains) { $0.name }
         pendingChains.removeAll(keepingCapacity: true)
         pendingNames.removeAll(keepingCapacity: true)
         for chain in ordered where !s.createChain(chain.name) {

@@ -83,9 +83,12 @@ final class TableSession {
     /// The chains that exist, mirrored here once many lookups have been made: each libiptc
     /// lookup walks its sorted chain list (cache misses on big tables), and restore asks for
     /// every rule and chain line. Kept exact by every create, delete and rename below.
-    /// Every chain name → whether it is built-in.
+    /// Chain name → whether it is built-in.
     private var mirror: [String: Bool]?
     private var lookups = 0
+
+    /// The names a built-in chain can have, one per netfilter hook.
+    private static let hookNames = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
 
     /// After this many lookups, building the mirror costs less than the lookups to come.
     private static let mirrorAfter = 64
@@ -95,9 +98,13 @@ final class TableSession {
         if mirror != nil { return true }
         lookups += 1
         guard lookups > TableSession.mirrorAfter else { return false }
-        var all: [String: Bool] = [:]
-        for name in chains() {
-            all[name] = tc.builtin!(name, handle) > 0
+        // Built-in chains carry hook names; asking libiptc about those five is exact (a user
+        // chain may take a hook name its table lacks) and spares a lookup per chain.
+        let builtins = Set(TableSession.hookNames.filter { tc.builtin!($0, handle) > 0 })
+        let names = chains()
+        var all = [String: Bool](minimumCapacity: names.count)
+        for name in names {
+            all[name] = builtins.contains(name)
             verdictNamedChains = verdictNamedChains || Extensions.isVerdict(name)
         }
         mirror = all

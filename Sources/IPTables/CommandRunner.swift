@@ -93,7 +93,7 @@ struct CommandRunner {
         for name in session.chains() where command.chain == nil || command.chain == name {
             if found { Out.write("\n") }
             if command.ruleNumber == 0 {
-                let policy = session.policy(of: name)
+                let policy = session.isBuiltin(name) ? session.policy(of: name) : nil
                 let refs = policy == nil ? session.references(of: name) : nil
                 Out.write(ListFormat.header(chain: name, policy: policy, references: refs, style: style))
             }
@@ -115,7 +115,7 @@ struct CommandRunner {
         let chains = session.chains().filter { command.chain == nil || command.chain == $0 }
         if command.ruleNumber == 0 {
             for name in chains {
-                if let p = session.policy(of: name), session.isBuiltin(name) {
+                if session.isBuiltin(name), let p = session.policy(of: name) {
                     Out.write("-P \(name) \(p.name)" + (counters ? " -c \(p.packets) \(p.bytes)" : "") + "\n")
                 } else {
                     Out.write("-N \(name)\n")

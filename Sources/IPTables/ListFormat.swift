@@ -44,6 +44,15 @@ enum ListFormat {
         } else {
             s += " (ERROR obtaining refs)\n"
         }
+        return s + titles(style)
+    }
+
+    /// The column titles of a style, made once (a big table has a header per chain).
+    private static var titlesMade: (style: ListStyle, text: String)?
+
+    private static func titles(_ style: ListStyle) -> String {
+        if let t = titlesMade, t.style == style { return t.text }
+        var s = ""
         if style.contains(.lineNumbers) { s += style.pick("num".padRight(4) + " ", "num ") }
         if !style.contains(.noCounts) {
             if style.contains(.kiloMegaGiga) {
@@ -60,7 +69,9 @@ enum ListFormat {
         }
         s += style.pick(" " + "source".padRight(19) + " ", "source ")
         s += style.pick(" " + "destination".padRight(19) + " ", " destination ")
-        return s + "\n"
+        s += "\n"
+        titlesMade = (style, s)
+        return s
     }
 
     /// The line buffer shared by every row written.

@@ -80,49 +80,43 @@ final class TableSession {
     func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> { tc.get_target!(entry, handle)! }
     // MARK: - Which chains exist
 
-    /// The chains that exist, mirrored here once many lookups have been made: each libiptc
-    /// lookup walks its sorted chain list (cache misses on big tables), and restore asks for
-    /// every rule and chain line. Kept exact by every create, delete and rename below.
-    /// Chain name → whether it is built-in.
-    private var mirror: [String: Bool]?
-    private var lookups = 0
+    /// The built-in chains of this table. They carry hook names and no chain is ever made
+    /// or renamed into one, so asking libiptc about the five hook names once is exact (a
+    /// user chain may take a hook name its table lacks) and spares a lookup per chain.
+    private lazy var builtinNames: [String] = TableSession.hookNames.filter { tc.builtin!($0, handle) > 0 }
 
     /// The names a built-in chain can have, one per netfilter hook.
     private static let hookNames = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
 
+    func isBuiltin(_ name: String) -> Bool { builtinNames.contains(name) }
+
+    /// The chains that exist, mirrored here once many lookups have been made: each libiptc
+    /// lookup walks its sorted chain list (cache misses on big tables), and restore asks for
+    /// every rule and chain line. Kept exact by every create, delete and rename below.
+    private var mirror: Set<String>?
+    private var lookups = 0
+
     /// After this many lookups, building the mirror costs less than the lookups to come.
     private static let mirrorAfter = 64
+
+    /// Whether the mirrored table holds a chain named like a verdict (only a table written
+    /// by another tool can: libiptc refuses to make one), so verdicts need no lookup.
+    private var verdictNamedChains = false
 
     /// Builds the mirror once enough lookups have been made; whether it exists.
     private func mirrored() -> Bool {
         if mirror != nil { return true }
         lookups += 1
         guard lookups > TableSession.mirrorAfter else { return false }
-        // Built-in chains carry hook names; asking libiptc about those five is exact (a user
-        // chain may take a hook name its table lacks) and spares a lookup per chain.
-        let builtins = Set(TableSession.hookNames.filter { tc.builtin!($0, handle) > 0 })
         let names = chains()
-        var all = [String: Bool](minimumCapacity: names.count)
-        for name in names {
-            all[name] = builtins.contains(name)
-            verdictNamedChains = verdictNamedChains || Extensions.isVerdict(name)
-        }
-        mirror = all
+        verdictNamedChains = names.contains(where: Extensions.isVerdict)
+        mirror = Set(names)
         return true
     }
 
-    /// Whether the mirrored table holds a chain named like a verdict (only a table written
-    /// by another tool can: libiptc refuses to make one), so verdicts need no lookup.
-    private var verdictNamedChains = false
-
     func isChain(_ name: String) -> Bool {
-        if mirrored() { return (verdictNamedChains || !Extensions.isVerdict(name)) && mirror![name] != nil }
+        if mirrored() { return (verdictNamedChains || !Extensions.isVerdict(name)) && mirror!.contains(name) }
         return tc.is_chain!(name, handle) != 0
-    }
-
-    func isBuiltin(_ name: String) -> Bool {
-        if mirrored() { return mirror![name] == true }
-        return tc.builtin!(name, handle) > 0
     }
 
     /// The policy and its counters of a built-in chain; nil for a user chain.
@@ -154,13 +148,13 @@ final class TableSession {
     func zeroRule(_ chain: String, number: UInt32) -> Bool { ok(tc.zero_counter!(chain, number, handle)) }
     func createChain(_ chain: String) -> Bool {
         guard ok(tc.create_chain!(chain, handle)) else { return false }
-        mirror?[chain] = false
+        mirror?.insert(chain)
         return true
     }
 
     func deleteChain(_ chain: String) -> Bool {
         guard ok(tc.delete_chain!(chain, handle)) else { return false }
-        mirror?[chain] = nil
+        mirror?.remove(chain)
         return true
     }
     /// Renames a user chain. libiptc 1.8.9 counts the chain being renamed twice while it
@@ -168,7 +162,7 @@ final class TableSession {
     /// dereferences (fixed upstream in libiptc after 1.8.9). A placeholder chain held
     /// around the rename keeps the count off that value; nothing of it reaches the kernel.
     func renameChain(_ old: String, to new: String) -> Bool {
-        let userChains = chains().reduce(0) { $0 + (tc.builtin!($1, handle) > 0 ? 0 : 1) }
+        let userChains = chains().reduce(0) { $0 + (isBuiltin($1) ? 0 : 1) }
         let placeholder = "~iptables-swift-rename~"
         let padded = userChains % 40 == 1 && tc.is_chain!(placeholder, handle) == 0
             && tc.create_chain!(placeholder, handle) != 0
@@ -177,8 +171,8 @@ final class TableSession {
         if padded { _ = tc.delete_chain!(placeholder, handle) }
         lastErrno = err
         if renamed {
-            mirror?[old] = nil
-            mirror?[new] = false
+            mirror?.remove(old)
+            mirror?.insert(new)
         }
         return renamed
     }

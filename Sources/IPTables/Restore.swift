@@ -59,7 +59,10 @@ final class Restore {
             if settings.verbose > 0 { Out.write(String(decoding: line, as: UTF8.self)); Out.flush() }
             return true
         }
-        if first != 0x3A { try createPendingChains() }
+        if first != 0x3A {
+            deleteDoomedChains()
+            try createPendingChains()
+        }
         if inTable && line.elementsEqual(Restore.commitLine) { return commit() }
         if first == 0x2A && !inTable { return try openTable(String(decoding: line, as: UTF8.self)) }
         if first == 0x3A && inTable { return try declareChain(String(decoding: line, as: UTF8.self)) }
@@ -104,14 +107,30 @@ final class Restore {
                 if verbose { Out.write("Flushing chain `\(chain)'\n") }
                 _ = s.flush(chain)
             }
-            let userChains = s.chains().filter { !s.isBuiltin($0) }
-            if verbose { for chain in userChains { Out.write("Deleting chain `\(chain)'\n") } }
-            // From the last chain back: libiptc rebuilds its whole chain index whenever the
-            // first chain of an index bucket is deleted, which the first-to-last order
-            // (legacy's) does every 40 chains; the last chain never heads a bucket it shares.
-            for chain in userChains.reversed() { _ = s.deleteChain(chain) }
+            doomedChains = s.chains().filter { !s.isBuiltin($0) }
+            if verbose { for chain in doomedChains { Out.write("Deleting chain `\(chain)'\n") } }
+            doomedNames = Set(doomedChains)
         }
         return true
+    }
+
+    /// The user chains a flushing restore found in the table, in libiptc's order: iptables
+    /// deletes them all as it opens the table and creates anew those the input declares.
+    /// Here they are flushed then, but deleted only at the first line that is not a chain
+    /// declaration, and a declared one is simply kept: the same empty chain either way, and
+    /// nothing before that line can tell the difference. A kube-proxy ruleset that replaces
+    /// itself so keeps its 70k chains instead of deleting and creating each.
+    private var doomedChains: [String] = []
+    private var doomedNames: Set<String> = []
+
+    /// Deletes the flushed chains that no declaration kept. From the last back: libiptc
+    /// rebuilds its whole chain index whenever the first chain of an index bucket is
+    /// deleted, which first-to-last order does every 40 chains.
+    private func deleteDoomedChains() {
+        guard !doomedChains.isEmpty, let s = session else { return }
+        for chain in doomedChains.reversed() where doomedNames.contains(chain) { _ = s.deleteChain(chain) }
+        doomedChains = []
+        doomedNames = []
     }
 
     /// User chains declared by a run of ":CHAIN - [...]" lines, not yet created. libiptc
@@ -151,7 +170,9 @@ final class Restore {
         let chain = String(chainWord)
         if chain.utf8.count >= 29 { throw ToolError.parameter("Invalid chain name `\(chain)' (28 chars max)") }
         var pending = false
-        if !s.isBuiltin(chain) {
+        if doomedNames.remove(chain) != nil {
+            // Kept, flushed: what deleting and creating it again would leave.
+        } else if !s.isBuiltin(chain) {
             if settings.noflush && (pendingNames.contains(chain) || s.isChain(chain)) {
                 if !pendingNames.contains(chain) && !s.flush(chain) {
                     throw ToolError.parameter("error flushing chain '\(chain)':\(String(cString: strerror(s.lastErrno)))")

@@ -114,14 +114,19 @@ struct CommandRunner {
         var found = false
         let chains = session.chains().filter { command.chain == nil || command.chain == $0 }
         if command.ruleNumber == 0 {
+            var head = ""
             for name in chains {
                 if session.isBuiltin(name), let p = session.policy(of: name) {
-                    Out.write("-P \(name) \(p.name)" + (counters ? " -c \(p.packets) \(p.bytes)" : "") + "\n")
+                    head += "-P \(name) \(p.name)" + (counters ? " -c \(p.packets) \(p.bytes)" : "") + "\n"
                 } else {
-                    Out.write("-N \(name)\n")
+                    head += "-N "
+                    head += name
+                    head += "\n"
                 }
             }
+            Out.write(head)
         }
+        defer { RuleSaveFormat.flush() }
         for name in chains {
             for (i, e) in session.rules(of: name).enumerated()
                 where command.ruleNumber == 0 || i + 1 == Int(command.ruleNumber) {

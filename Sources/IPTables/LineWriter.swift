@@ -8,6 +8,9 @@ struct LineWriter {
 
     init() { bytes.reserveCapacity(512) }
 
+    /// Bytes gathered and not yet written.
+    var count: Int { bytes.count }
+
     mutating func put(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }

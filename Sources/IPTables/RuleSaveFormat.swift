@@ -5,8 +5,12 @@ enum RuleSaveFormat {
     /// How counters appear: not at all, as a "[p:b] " prefix (save -c), or " -c p b" (-v -S).
     enum Counters { case none, prefix, inline }
 
-    /// The line buffer shared by every rule written.
+    /// The line buffer shared by every rule written. Lines collect here and reach C stdout
+    /// before an extension prints, when 64 KiB have gathered, and at `flush()`.
     private static var out = LineWriter()
+
+    /// Writes out the rules gathered; callers do so before any other output.
+    static func flush() { out.flush() }
 
     /// Writes one rule line (extensions write their parts themselves, in order).
     static func write(entry: UnsafeRawPointer, chain: String, counters: Counters, session: TableSession) throws {
@@ -40,7 +44,7 @@ enum RuleSaveFormat {
         }
         try writeTarget(entry: entry, header: h, session: session)
         out.put(byte: 0x0A)
-        out.flush()
+        if out.count >= 1 << 16 { out.flush() }
     }
 
     private static func writeMatches(entry: UnsafeRawPointer, family: Family) throws {

@@ -102,9 +102,12 @@ public enum SaveTool {
             }
         }
         Out.write(head)
-        for chain in chains {
-            for e in session.rules(of: chain) {
-                try RuleSaveFormat.write(entry: e, chain: chain, counters: counters ? .prefix : .none, session: session)
+        do {
+            defer { RuleSaveFormat.flush() }
+            for chain in chains {
+                for e in session.rules(of: chain) {
+                    try RuleSaveFormat.write(entry: e, chain: chain, counters: counters ? .prefix : .none, session: session)
+                }
             }
         }
         Out.write("COMMIT\n# Completed on \(now())")

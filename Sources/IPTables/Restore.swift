@@ -64,29 +64,26 @@ final class Restore {
             try createPendingChains()
         }
         if inTable && line.elementsEqual(Restore.commitLine) { return commit() }
-        if first == 0x2A && !inTable { return try openTable(String(decoding: line, as: UTF8.self)) }
-        if first == 0x3A && inTable { return try declareChain(String(decoding: line, as: UTF8.self)) }
+        if first == 0x2A && !inTable { return try openTable(line) }
+        if first == 0x3A && inTable { return try declareChain(line) }
         if inTable { return try ruleLine(line) }
         return false
     }
 
     /// Words of a header line as strtok(" \t\n") splits them (after the leading '*' or ':').
-    private func fields(_ line: String) -> [Substring] {
-        var out: [Substring] = []
-        var line = line
-        line.withUTF8 { b in
-            var i = 1
-            while i < b.count {
-                while i < b.count && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A) { i += 1 }
-                let start = i
-                while i < b.count && b[i] != 0x20 && b[i] != 0x09 && b[i] != 0x0A { i += 1 }
-                if i > start { out.append(Substring(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))) }
-            }
+    private func fields(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
+        var out: [String] = []
+        var i = 1
+        while i < b.count {
+            while i < b.count && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A) { i += 1 }
+            let start = i
+            while i < b.count && b[i] != 0x20 && b[i] != 0x09 && b[i] != 0x0A { i += 1 }
+            if i > start { out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) }
         }
         return out
     }
 
-    private func openTable(_ line: String) throws -> Bool {
+    private func openTable(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
         lock = try XtablesLock.acquire(wait: settings.wait)
         guard let table = fields(line).first else {
             throw ToolError.parameter("\(name): line \(lineNumber) table name invalid")
@@ -161,16 +158,16 @@ final class Restore {
         Extensions.isVerdict(chain) || pendingNames.contains(chain) || s.isChain(chain)
     }
 
-    private func declareChain(_ line: String) throws -> Bool {
+    private func declareChain(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
         let s = session!
         let f = fields(line)
         guard let chainWord = f.first else {
             throw ToolError.parameter("\(name): line \(lineNumber) chain name invalid")
         }
-        let chain = String(chainWord)
+        let chain = chainWord
         if chain.utf8.count >= 29 { throw ToolError.parameter("Invalid chain name `\(chain)' (28 chars max)") }
         var pending = false
-        if doomedNames.remove(chain) != nil {
+        if !doomedNames.isEmpty && doomedNames.remove(chain) != nil {
             // Kept, flushed: what deleting and creating it again would leave.
         } else if !s.isBuiltin(chain) {
             if settings.noflush && (pendingNames.contains(chain) || s.isChain(chain)) {
@@ -188,12 +185,12 @@ final class Restore {
             pendingChains.append((chain, lineNumber))
             pendingNames.insert(chain)
         }
-        let policy = String(f[1])
+        let policy = f[1]
         if policy != "-" {
             try createPendingChains()
             var counters: (UInt64, UInt64) = (0, 0)
             if settings.counters {
-                guard f.count > 2, let c = PolicyCounters.parse(String(f[2])) else {
+                guard f.count > 2, let c = PolicyCounters.parse(f[2]) else {
                     throw ToolError.parameter("invalid policy counters for chain '\(chain)'")
                 }
                 counters = c

@@ -47,9 +47,14 @@ enum Extensions {
     }
 
     /// xtables_find_target, which answers "none" for an announced chain name unless the
-    /// load must succeed.
+    /// load must succeed. A load that must succeed still sees the announcement inside
+    /// libxtables (a freshly loaded plugin of that name is then not found, and the error
+    /// names errno as iptables-restore's does), so the name is announced there first.
     static func findTarget(_ name: String, _ load: Load) throws -> UnsafeMutablePointer<xtables_target>? {
-        if load != .mustSucceed && announcedChains.contains(name) { return nil }
+        if announcedChains.contains(name) {
+            if load != .mustSucceed { return nil }
+            xtables_announce_chain(name)
+        }
         var out: UnsafeMutablePointer<xtables_target>?
         guard shim_find_target(name, load.c, &out) == 0 else { throw ToolError.caught() }
         return out

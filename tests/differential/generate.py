@@ -12,7 +12,7 @@ KIND:
                     in another, -N/-E of such names
   ports             spellings of the ports libxtables resolves with getaddrinfo
   hook-chains       single commands on user chains named like the hooks of other tables
-The cases kept in cases/fuzz-*.cases were made with this script.
+Generators like these produced the cases/fuzz-*.cases files kept as regression cases.
 """
 import random, sys
 

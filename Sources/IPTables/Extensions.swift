@@ -15,21 +15,34 @@ enum Extensions {
 
     /// Chain names restore has declared: `-j NAME` with such a name jumps to the chain
     /// without asking libxtables for a target extension of that name, as iptables-restore's
-    /// xtables_announce_chain arranges. The set replaces that call: libxtables keeps announced
-    /// names in a fixed-size hash whose buckets grow with the number of chains, so announcing
-    /// 70k chains cost a seventh of a kube-proxy restore's time, and every target lookup of
-    /// ours for such a name is answered here first anyway (RuleParser.loadTarget).
-    private(set) static var announcedChains: Set<String> = []
+    /// xtables_announce_chain arranges. This table replaces that call: libxtables keeps
+    /// announced names in a fixed-size hash whose buckets grow with the number of chains, so
+    /// announcing 70k chains cost a seventh of a kube-proxy restore's time, and every target
+    /// lookup of ours for such a name is answered here first (RuleParser.loadTarget,
+    /// findTarget). Each name maps to the number of the run of declarations that last
+    /// declared it, which lets restore tell a repeat within one run in the same lookup.
+    private static var announced: [String: Int] = [:]
+
+    /// Whether restore has declared this chain name.
+    static func isAnnounced(_ name: String) -> Bool { announced[name] != nil }
 
     /// Whether the name is one of the verdicts the standard target carries; libiptc refuses
     /// to create or rename a chain to one of them.
     static func isVerdict(_ name: String) -> Bool {
-        name == "ACCEPT" || name == "DROP" || name == "RETURN" || name == "QUEUE"
+        // Lengths first: chain names are mostly longer, and a length costs nothing.
+        switch name.utf8.count {
+        case 4: return name == "DROP"
+        case 5: return name == "QUEUE"
+        case 6: return name == "ACCEPT" || name == "RETURN"
+        default: return false
+        }
     }
 
-    /// Declares a chain name as not being a target extension.
-    static func announceChain(_ name: String) {
-        announcedChains.insert(name)
+    /// Declares a chain name as not being a target extension, in the given run of
+    /// declarations; returns the run that declared it before, if any.
+    @discardableResult
+    static func announceChain(_ name: String, run: Int) -> Int? {
+        announced.updateValue(run, forKey: name)
     }
 
     /// Forgets the previous rule's extension state (flags, used marks, merged options).
@@ -51,7 +64,7 @@ enum Extensions {
     /// libxtables (a freshly loaded plugin of that name is then not found, and the error
     /// names errno as iptables-restore's does), so the name is announced there first.
     static func findTarget(_ name: String, _ load: Load) throws -> UnsafeMutablePointer<xtables_target>? {
-        if announcedChains.contains(name) {
+        if isAnnounced(name) {
             if load != .mustSucceed { return nil }
             xtables_announce_chain(name)
         }

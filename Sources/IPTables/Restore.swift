@@ -70,31 +70,39 @@ final class Restore {
         return false
     }
 
-    /// Words of a header line as strtok(" \t\n") splits them (after the leading '*' or ':').
-    private func fields(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-        var out: [String] = []
+    /// Where the words of a header line are, as strtok(" \t\n") splits them (after the
+    /// leading '*' or ':').
+    private func fields(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        out.reserveCapacity(4)
         var i = 1
         while i < b.count {
             while i < b.count && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A) { i += 1 }
             let start = i
             while i < b.count && b[i] != 0x20 && b[i] != 0x09 && b[i] != 0x0A { i += 1 }
-            if i > start { out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) }
+            if i > start { out.append(start..<i) }
         }
         return out
     }
 
+    /// One word of a line as a String.
+    private func word(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
+    }
+
     private func openTable(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
         lock = try XtablesLock.acquire(wait: settings.wait)
-        guard let table = fields(line).first else {
+        guard let tableWord = fields(line).first else {
             throw ToolError.parameter("\(name): line \(lineNumber) table name invalid")
         }
+        let table = word(line, tableWord)
         currentTable = String(table.prefix(32))
-        if let only = settings.onlyTable, only != String(table) {
+        if let only = settings.onlyTable, only != table {
             releaseLock()
             return true
         }
         committed = nil
-        guard let s = TableSession.open(family: family, table: String(table)) else {
+        guard let s = TableSession.open(family: family, table: table) else {
             throw ToolError.parameter("\(name): unable to initialize table '\(table)'")
         }
         session = s
@@ -139,14 +147,16 @@ final class Restore {
     /// sorted either way); each line is still checked when it is read, so errors name the
     /// line legacy names.
     private var pendingChains: [(name: String, line: Int)] = []
-    private var pendingNames: Set<String> = []
+    /// The number of the current run of declarations: every other line ends a run, and so
+    /// does creating the pending chains. A name declared twice in one run is a repeat.
+    private var declarationRun = 0
 
     /// Creates the pending chains, in descending order of their names.
     private func createPendingChains() throws {
+        declarationRun += 1
         guard !pendingChains.isEmpty, let s = session else { return }
         let ordered = ChainOrder.descending(pendingChains) { $0.name }
         pendingChains.removeAll(keepingCapacity: true)
-        pendingNames.removeAll(keepingCapacity: true)
         for chain in ordered where !s.createChain(chain.name) {
             lineNumber = chain.line
             throw ToolError.parameter("error creating chain '\(chain.name)':\(String(cString: strerror(s.lastErrno)))")
@@ -154,8 +164,8 @@ final class Restore {
     }
 
     /// Whether libiptc would refuse to create this chain (it exists, or names a verdict).
-    private func creationWouldFail(_ chain: String, in s: TableSession) -> Bool {
-        Extensions.isVerdict(chain) || pendingNames.contains(chain) || s.isChain(chain)
+    private func creationWouldFail(_ chain: String, repeated: Bool, in s: TableSession) -> Bool {
+        Extensions.isVerdict(chain) || repeated || s.isChain(chain)
     }
 
     private func declareChain(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
@@ -164,17 +174,20 @@ final class Restore {
         guard let chainWord = f.first else {
             throw ToolError.parameter("\(name): line \(lineNumber) chain name invalid")
         }
-        let chain = chainWord
+        let chain = word(line, chainWord)
         if chain.utf8.count >= 29 { throw ToolError.parameter("Invalid chain name `\(chain)' (28 chars max)") }
+        // Announced first: one lookup both records the name and tells a repeat in this run
+        // (a declaration that fails ends the restore, so announcing it early changes nothing).
+        let repeated = Extensions.announceChain(chain, run: declarationRun) == declarationRun
         var pending = false
         if !doomedNames.isEmpty && doomedNames.remove(chain) != nil {
             // Kept, flushed: what deleting and creating it again would leave.
         } else if !s.isBuiltin(chain) {
-            if settings.noflush && (pendingNames.contains(chain) || s.isChain(chain)) {
-                if !pendingNames.contains(chain) && !s.flush(chain) {
+            if settings.noflush && (repeated || s.isChain(chain)) {
+                if !repeated && !s.flush(chain) {
                     throw ToolError.parameter("error flushing chain '\(chain)':\(String(cString: strerror(s.lastErrno)))")
                 }
-            } else if creationWouldFail(chain, in: s) {
+            } else if creationWouldFail(chain, repeated: repeated, in: s) {
                 throw ToolError.parameter("error creating chain '\(chain)':\(String(cString: strerror(EEXIST)))")
             } else {
                 pending = true
@@ -183,14 +196,13 @@ final class Restore {
         guard f.count > 1 else { throw ToolError.parameter("\(name): line \(lineNumber) policy invalid") }
         if pending {
             pendingChains.append((chain, lineNumber))
-            pendingNames.insert(chain)
         }
-        let policy = f[1]
-        if policy != "-" {
+        if f[1].count != 1 || line[f[1].lowerBound] != 0x2D {
+            let policy = word(line, f[1])
             try createPendingChains()
             var counters: (UInt64, UInt64) = (0, 0)
             if settings.counters {
-                guard f.count > 2, let c = PolicyCounters.parse(f[2]) else {
+                guard f.count > 2, let c = PolicyCounters.parse(word(line, f[2])) else {
                     throw ToolError.parameter("invalid policy counters for chain '\(chain)'")
                 }
                 counters = c
@@ -199,7 +211,6 @@ final class Restore {
                 throw ToolError(.other, "Can't set policy `\(policy)' on `\(chain)' line \(lineNumber): \(s.message(for: s.lastErrno))")
             }
         }
-        Extensions.announceChain(chain)
         return true
     }
 

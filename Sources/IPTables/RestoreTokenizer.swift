@@ -41,6 +41,21 @@ enum RestoreTokenizer {
                 p = q
                 continue
             }
+            // Fast path: a run inside quotes up to the next quote or backslash, kept whole.
+            if quoteOpen && !escaped && p.pointee != 0x22 && p.pointee != 0x5C {
+                var q = p + 1
+                while q < stop && q.pointee != 0x22 && q.pointee != 0x5C { q += 1 }
+                let n = q - p
+                if wordStart < 0 {
+                    wordStart = at
+                    starts.append(at)
+                }
+                if at + n - wordStart > maxWordLength { throw ToolError.parameter("Parameter too long!") }
+                (out + at).update(from: p, count: n)
+                at += n
+                p = q
+                continue
+            }
             let b = p.pointee
             p += 1
             var keep = false

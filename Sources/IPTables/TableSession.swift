@@ -88,7 +88,10 @@ final class TableSession {
     /// The names a built-in chain can have, one per netfilter hook.
     private static let hookNames = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
 
-    func isBuiltin(_ name: String) -> Bool { builtinNames.contains(name) }
+    func isBuiltin(_ name: String) -> Bool {
+        let length = name.utf8.count
+        return builtinNames.contains { $0.utf8.count == length && $0 == name }
+    }
 
     /// The chains that exist, mirrored here once many lookups have been made: each libiptc
     /// lookup walks its sorted chain list (cache misses on big tables), and restore asks for

@@ -382,7 +382,8 @@ struct xt_entry_target *shim_target_blob(const struct xtables_target *t) { retur
 
 /* ---------------------------------------------------------------- entry layout */
 
-size_t shim_entry_header_size(uint8_t nfproto)
+/* Bytes of the fixed ipt_entry or ip6t_entry header. */
+static size_t shim_entry_header_size(uint8_t nfproto)
 {
     return nfproto == NFPROTO_IPV6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry);
 }

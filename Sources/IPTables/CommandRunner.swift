@@ -119,9 +119,7 @@ struct CommandRunner {
                 if session.isBuiltin(name), let p = session.policy(of: name) {
                     head += "-P \(name) \(p.name)" + (counters ? " -c \(p.packets) \(p.bytes)" : "") + "\n"
                 } else {
-                    head += "-N "
-                    head += name
-                    head += "\n"
+                    head += "-N \(name)\n"
                 }
             }
             Out.write(head)

@@ -26,25 +26,15 @@ enum RestoreTokenizer {
         var quoteOpen = false, escaped = false
         try RestoreTokenizer.special.withUnsafeBufferPointer { special in
         while p < stop {
-            // Fast path: a run of ordinary bytes outside quotes is copied in one go.
-            if !quoteOpen && !special[Int(p.pointee)] {
-                var q = p + 1
+            // Fast path: a run that needs no decision is copied in one go: ordinary bytes
+            // outside quotes, or inside quotes anything up to the next quote or backslash.
+            var q = p
+            if !quoteOpen {
                 while q < stop && !special[Int(q.pointee)] { q += 1 }
-                let n = q - p
-                if wordStart < 0 {
-                    wordStart = at
-                    starts.append(at)
-                }
-                if at + n - wordStart > maxWordLength { throw ToolError.parameter("Parameter too long!") }
-                (out + at).update(from: p, count: n)
-                at += n
-                p = q
-                continue
-            }
-            // Fast path: a run inside quotes up to the next quote or backslash, kept whole.
-            if quoteOpen && !escaped && p.pointee != 0x22 && p.pointee != 0x5C {
-                var q = p + 1
+            } else if !escaped {
                 while q < stop && q.pointee != 0x22 && q.pointee != 0x5C { q += 1 }
+            }
+            if q > p {
                 let n = q - p
                 if wordStart < 0 {
                     wordStart = at

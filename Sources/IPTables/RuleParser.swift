@@ -303,8 +303,7 @@ final class RuleParser {
     /// -j: a target extension, or (when none loads) a verdict or chain name.
     private func loadTarget(_ name: UnsafePointer<CChar>) throws {
         result.jumpTo = try Extensions.validTargetName(String(cString: name))
-        // Verdicts are never announced (restore refuses such chains): skip that lookup.
-        if !Extensions.isVerdict(result.jumpTo) && Extensions.isAnnounced(result.jumpTo) { return }
+        if Extensions.isAnnounced(result.jumpTo) { return }
         var found: UnsafeMutablePointer<xtables_target>?
         guard shim_find_target(name, XTF_TRY_LOAD, &found) == 0 else { throw ToolError.caught() }
         guard let t = found else { return }

@@ -102,23 +102,17 @@ final class TableSession {
     /// After this many lookups, building the mirror costs less than the lookups to come.
     private static let mirrorAfter = 64
 
-    /// Whether the mirrored table holds a chain named like a verdict (only a table written
-    /// by another tool can: libiptc refuses to make one), so verdicts need no lookup.
-    private var verdictNamedChains = false
-
     /// Builds the mirror once enough lookups have been made; whether it exists.
     private func mirrored() -> Bool {
         if mirror != nil { return true }
         lookups += 1
         guard lookups > TableSession.mirrorAfter else { return false }
-        let names = chains()
-        verdictNamedChains = names.contains(where: Extensions.isVerdict)
-        mirror = Set(names)
+        mirror = Set(chains())
         return true
     }
 
     func isChain(_ name: String) -> Bool {
-        if mirrored() { return (verdictNamedChains || !Extensions.isVerdict(name)) && mirror!.contains(name) }
+        if mirrored() { return mirror!.contains(name) }
         return tc.is_chain!(name, handle) != 0
     }
 

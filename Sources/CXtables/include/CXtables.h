@@ -109,7 +109,6 @@ struct shim_rule_ip {
     uint64_t pcnt, bcnt;
 };
 
-size_t shim_entry_header_size(uint8_t nfproto);
 /// A zeroed entry header (no matches, no target) to hand to extension parsers as `fw`.
 void *shim_entry_scratch(uint8_t nfproto);
 void shim_entry_set_ip(uint8_t nfproto, void *entry, const struct shim_rule_ip *ip);

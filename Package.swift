@@ -4,23 +4,32 @@ import PackageDescription
 import Foundation
 
 /// The version of the installed libxtables (`pkg-config --modversion xtables`, e.g. "1.8.9"):
-/// the tools report it as iptables does, because clients parse that line.
+/// the tools report it as iptables does, because clients parse that line. There is no
+/// fallback: a build that cannot ask pkg-config stops here with the reason.
 func xtablesVersion() -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = ["pkg-config", "--modversion", "xtables"]
     let pipe = Pipe()
     p.standardOutput = pipe
-    guard (try? p.run()) != nil else { return "1.8.9" }
+    do { try p.run() } catch {
+        fatalError("iptables-swift: cannot run pkg-config (\(error)); install pkg-config and libxtables-dev")
+    }
     p.waitUntilExit()
     let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         .trimmingCharacters(in: .whitespacesAndNewlines)
-    return p.terminationStatus == 0 && !text.isEmpty ? text : "1.8.9"
+    guard p.terminationStatus == 0, !text.isEmpty else {
+        fatalError("iptables-swift: `pkg-config --modversion xtables` failed; install libxtables-dev")
+    }
+    return text
 }
 
 let package = Package(
     name: "iptables-swift",
     products: [
+        /// The core as a library: parse, encode, read and write tables, render every format.
+        .library(name: "IPTablesKit", targets: ["IPTablesKit"]),
+        /// The multi-call executable behind iptables, ip6tables and their -save/-restore.
         .executable(name: "xtables-swift-multi", targets: ["xtables-swift-multi"]),
     ],
     targets: [
@@ -35,15 +44,12 @@ let package = Package(
                 .linkedLibrary("ip6tc"),
             ]
         ),
-        /// Everything else: command model, parser, encoder/decoder, table session, lock, formats, tools.
-        .target(
-            name: "IPTables",
-            dependencies: ["CXtables"],
-            // All libxtables work is single-threaded; dynamic exclusivity checks only cost time
-            // on the per-rule paths.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-        ),
-        .executableTarget(name: "xtables-swift-multi", dependencies: ["IPTables"]),
-        .testTarget(name: "IPTablesTests", dependencies: ["IPTables"]),
+        /// The library, one folder per role: Model, Parsing, Kernel (the only Swift that
+        /// imports CXtables), Formats, Tools. No unsafe flags: another package can depend on
+        /// it by path. (scripts/build adds -enforce-exclusivity=unchecked to release builds.)
+        .target(name: "IPTablesKit", dependencies: ["CXtables"]),
+        .executableTarget(name: "xtables-swift-multi", dependencies: ["IPTablesKit"]),
+        .testTarget(name: "IPTablesKitTests", dependencies: ["IPTablesKit"],
+                    exclude: ["Snapshots"]),
     ]
 )

@@ -565,3 +565,56 @@ void shim_err(const char *s, size_t n) { fflush(stdout); fwrite(s, 1, n, stderr)
 void shim_flush(void) { fflush(stdout); }
 
 const struct xtables_pprot *shim_chain_protos(void) { return xtables_chain_protos; }
+
+/* ---------------------------------------------------------------- capture */
+
+static FILE *captured_stdout;
+static char *capture_buffer;
+static size_t capture_length;
+
+int shim_capture_begin(void)
+{
+    if (captured_stdout != NULL)
+        return -1;
+    fflush(stdout);
+    FILE *memory = open_memstream(&capture_buffer, &capture_length);
+    if (memory == NULL)
+        return -1;
+    captured_stdout = stdout;
+    stdout = memory;
+    return 0;
+}
+
+char *shim_capture_end(size_t *length)
+{
+    if (captured_stdout == NULL) {
+        *length = 0;
+        return NULL;
+    }
+    fclose(stdout);
+    stdout = captured_stdout;
+    captured_stdout = NULL;
+    *length = capture_length;
+    char *text = capture_buffer;
+    capture_buffer = NULL;
+    return text;
+}
+
+/* ---------------------------------------------------------------- family switch */
+
+/* Exported by libxtables, not declared in its header. */
+extern struct xtables_match *xtables_pending_matches;
+extern struct xtables_target *xtables_pending_targets;
+
+void shim_forget_extensions(void)
+{
+    /* Unload every plugin (their registrations go with them) and forget the lists that
+     * pointed into them, and the option tables merged from their options. */
+    xtables_fini();
+    xtables_matches = NULL;
+    xtables_targets = NULL;
+    xtables_pending_matches = NULL;
+    xtables_pending_targets = NULL;
+    option_root.children = NULL;
+    option_current = &option_root;
+}

@@ -1,4 +1,4 @@
 import Glibc
-import IPTables
+import IPTablesKit
 
 exit(Dispatcher.main(CommandLine.arguments))

@@ -164,6 +164,18 @@ const struct shim_tc *shim_tc_for(uint8_t nfproto);
 /// libxtables' table of protocol names it knows without /etc/protocols (NULL-terminated).
 const struct xtables_pprot *shim_chain_protos(void);
 
+/* ---- Capturing extension output ---- */
+/// Points C stdout at a memory stream until shim_capture_end (extensions print with
+/// printf); -1 when a capture is already running or no stream could be made.
+int shim_capture_begin(void);
+/// Puts C stdout back; returns the captured bytes (malloc'd, free() them) and their length.
+char *_Nullable shim_capture_end(size_t *_Nonnull length);
+
+/* ---- Switching family ---- */
+/// Unloads every plugin and forgets libxtables' extension lists and our merged option
+/// tables, so that shim_init can set libxtables up for the other family.
+void shim_forget_extensions(void);
+
 /* ---- stdio ---- */
 /// Writes bytes to C stdout (the stream extensions print to), keeping output order.
 void shim_out(const char *s, size_t n);

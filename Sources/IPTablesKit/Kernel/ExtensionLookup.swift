@@ -1,0 +1,136 @@
+import CXtables
+import Glibc
+
+/// How hard a lookup tries to load an extension's plugin.
+enum LoadMode {
+    case dontLoad, tryLoad, mustSucceed
+    var c: xtables_tryload {
+        switch self {
+        case .dontLoad: return XTF_DONT_LOAD
+        case .tryLoad: return XTF_TRY_LOAD
+        case .mustSucceed: return XTF_LOAD_MUST_SUCCEED
+        }
+    }
+}
+
+/// Lookups of match and target extensions through libxtables, on a context.
+extension XtablesContext {
+    func findMatch(_ name: String, _ load: LoadMode,
+                   into list: UnsafeMutablePointer<UnsafeMutablePointer<xtables_rule_match>?>?) throws
+        -> UnsafeMutablePointer<xtables_match>? {
+        var out: UnsafeMutablePointer<xtables_match>?
+        guard shim_find_match(name, load.c, list, &out) == 0 else { throw IPTablesError.caught() }
+        return out
+    }
+
+    /// xtables_find_target, which answers "none" for an announced chain name unless the
+    /// load must succeed. A load that must succeed still sees the announcement inside
+    /// libxtables (a freshly loaded plugin of that name is then not found, and the error
+    /// names errno as iptables-restore's does), so the name is announced there first.
+    func findTarget(_ name: String, _ load: LoadMode) throws -> UnsafeMutablePointer<xtables_target>? {
+        if isAnnounced(name) {
+            if load != .mustSucceed { return nil }
+            xtables_announce_chain(name)
+        }
+        var out: UnsafeMutablePointer<xtables_target>?
+        guard shim_find_target(name, load.c, &out) == 0 else { throw IPTablesError.caught() }
+        return out
+    }
+
+    /// Whether a target extension of this name exists (a chain may not take its name).
+    func isTargetExtension(_ name: String) throws -> Bool { try findTarget(name, .tryLoad) != nil }
+
+    /// Fails as iptables does for a -j name that is neither a chain nor an extension.
+    func requireTarget(_ name: String) throws { _ = try findTarget(name, .mustSucceed) }
+
+    /// The match that -p names: by name, or for a number by its protocol's name.
+    func protocolMatch(_ proto: String, _ load: LoadMode, numeric: Bool,
+                       into list: UnsafeMutablePointer<UnsafeMutablePointer<xtables_rule_match>?>?)
+        -> UnsafeMutablePointer<xtables_match>? {
+        var number: UInt32 = 0
+        var name = proto
+        if xtables_strtoui(proto, nil, &number, 0, 255) {
+            guard let n = protocolName(UInt16(number), lookup: !numeric) else { return nil }
+            name = n
+        }
+        return try? findMatch(name, load, into: list)
+    }
+}
+
+extension IPTablesError {
+    /// An error caught from libxtables or an extension through the shim.
+    static func caught() -> IPTablesError {
+        let status = ExitStatus(rawValue: shim_error_status()) ?? .other
+        return IPTablesError(status, String(cString: shim_error_message()))
+    }
+}
+
+/// Match and target extensions by the name and revision stored in a rule, looked up once
+/// per context: the printers meet the same few names on every rule, so a short list
+/// searched with strcmp beats building a String and hashing it for every match of every rule.
+struct PrintLookups {
+    /// One cached lookup: the name (owned copy), revision, and what libxtables returned.
+    private struct Entry<T> {
+        let name: UnsafeMutablePointer<CChar>
+        let revision: UInt8
+        let any: UnsafeMutablePointer<T>?
+        let exact: UnsafeMutablePointer<T>?
+    }
+
+    private var matches: [Entry<xtables_match>] = []
+    private var targets: [Entry<xtables_target>] = []
+
+    mutating func match(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext)
+        -> (any: UnsafeMutablePointer<xtables_match>?, exact: UnsafeMutablePointer<xtables_match>?) {
+        for e in matches where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact) }
+        let m = try? context.findMatch(String(cString: name), .tryLoad, into: nil)
+        let exact = m.flatMap { xtables_find_match_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
+        matches.append(Entry(name: strdup(name), revision: revision, any: m, exact: exact))
+        return (m, exact)
+    }
+
+    mutating func target(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext)
+        -> (any: UnsafeMutablePointer<xtables_target>?, exact: UnsafeMutablePointer<xtables_target>?) {
+        for e in targets where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact) }
+        let t = try? context.findTarget(String(cString: name), .tryLoad)
+        let exact = t.flatMap { xtables_find_target_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
+        targets.append(Entry(name: strdup(name), revision: revision, any: t, exact: exact))
+        return (t, exact)
+    }
+}
+
+/// Protocol numbers and names as iptables shows them, cached per context. Indexed by
+/// number * 2 + (whether /etc/protocols may be asked); protocol numbers in rules are
+/// 0...255. nil: not looked up yet.
+struct ProtocolNames {
+    private var cache = [String??](repeating: nil, count: 512)
+
+    /// libxtables' own table first (tcp, udp, …, all), then /etc/protocols when allowed.
+    mutating func name(_ number: UInt16, lookup: Bool) -> String? {
+        guard number < 256 else { return ProtocolNames.uncached(number, lookup: lookup) }
+        let key = Int(number) << 1 | (lookup ? 1 : 0)
+        if let known = cache[key] { return known }
+        let found = ProtocolNames.uncached(number, lookup: lookup)
+        cache[key] = .some(found)
+        return found
+    }
+
+    private static func uncached(_ number: UInt16, lookup: Bool) -> String? {
+        var p = shim_chain_protos()!
+        while let n = p.pointee.name {
+            if UInt16(p.pointee.num) == number { return String(cString: n) }
+            p += 1
+        }
+        if number != 0 && lookup, let ent = getprotobynumber(Int32(number)) {
+            return String(cString: ent.pointee.p_name)
+        }
+        return nil
+    }
+}
+
+extension XtablesContext {
+    /// A protocol's name for listings and save; nil when none is known.
+    func protocolName(_ number: UInt16, lookup: Bool) -> String? {
+        protocolNames.name(number, lookup: lookup)
+    }
+}

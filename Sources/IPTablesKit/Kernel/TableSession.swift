@@ -1,0 +1,285 @@
+import CXtables
+import Glibc
+
+/// A built-in chain's policy and its counters.
+public struct Policy: Equatable, Sendable {
+    /// ACCEPT or DROP (a verdict).
+    public var name: String
+    public var packets: UInt64
+    public var bytes: UInt64
+
+    public init(name: String, packets: UInt64 = 0, bytes: UInt64 = 0) {
+        self.name = name
+        self.packets = packets
+        self.bytes = bytes
+    }
+}
+
+/// One table opened for reading and changing, as libiptc offers it: the command runner,
+/// restore and the printers work on this protocol, so they run the same on the kernel's
+/// table (`LibiptcTable`) and on one in memory (`MemoryTable`). Rules are encoded entries
+/// (`ipt_entry`/`ip6t_entry`), valid until the table changes. Failures throw
+/// `IPTablesError.kernel` with libiptc's errno; `message(for:)` gives its text.
+protocol TableSession: AnyObject {
+    var family: Family { get }
+    var table: String { get }
+    /// Chain names: built-ins in hook order, then user chains sorted (strcmp).
+    func chains() -> [String]
+    /// The rules of a chain in order.
+    func rules(of chain: String) -> [UnsafeRawPointer]
+    /// libiptc's name of a rule's target: a verdict, a chain, an extension or "".
+    func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar>
+    func isBuiltin(_ name: String) -> Bool
+    func isChain(_ name: String) -> Bool
+    /// The policy of a built-in chain; nil for a user chain.
+    func policy(of chain: String) -> Policy?
+    /// How many rules jump to a user chain; nil when it cannot be told.
+    func references(of chain: String) -> Int?
+
+    func append(_ chain: String, _ e: UnsafeRawPointer) throws
+    func insert(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws
+    func replace(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws
+    func delete(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws
+    func check(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws
+    func deleteRule(_ chain: String, at index: UInt32) throws
+    func flush(_ chain: String) throws
+    func zero(_ chain: String) throws
+    func zeroRule(_ chain: String, number: UInt32) throws
+    func createChain(_ chain: String) throws
+    func deleteChain(_ chain: String) throws
+    func renameChain(_ old: String, to new: String) throws
+    func setPolicy(_ chain: String, _ policy: String, counters: (UInt64, UInt64)?) throws
+    /// Sends the table to the kernel (or to the memory store).
+    func commit() throws
+    /// libiptc's debugging dump of the table (what iptables -vv prints).
+    func dump(into out: inout LineWriter) throws
+    /// The text of a failure's errno, as libiptc words it for its last call.
+    func message(for err: Int32) -> String
+    /// Whether closing frees the table's memory (a tool about to exit may skip it).
+    var freesHandle: Bool { get set }
+}
+
+extension TableSession {
+    /// The target label as a String.
+    func targetName(of entry: UnsafeRawPointer) -> String { String(cString: targetLabel(of: entry)) }
+}
+
+/// Where a tool gets its tables: the kernel through libiptc, or an in-memory store.
+protocol TableProvider: AnyObject {
+    /// Opens a table; throws as iptables reports a table it cannot initialise.
+    func open(family: Family, table: String) throws -> TableSession
+    /// The tables that exist now, in the kernel's order (what iptables-save lists).
+    func loadedTables(family: Family) throws -> [String]
+    /// Whether writes need the xtables lock (the kernel's tables do; memory ones do not).
+    var needsLock: Bool { get }
+}
+
+/// One libiptc/libip6tc handle on one table: the only place that calls the library.
+final class LibiptcTable: TableSession {
+    let family: Family
+    let table: String
+    private let tc: shim_tc
+    private(set) var handle: OpaquePointer
+
+    /// Opens the table, trying the modprobe program once as iptables does.
+    /// Returns nil with errno set when the table cannot be initialised.
+    static func open(family: Family, table: String) -> LibiptcTable? {
+        let tc = family.tc.pointee
+        if let h = tc.open!(table) { return LibiptcTable(family: family, table: table, tc: tc, handle: h) }
+        let saved = errno
+        if xtables_load_ko(xtables_modprobe_program, false) != -1, let h = tc.open!(table) {
+            return LibiptcTable(family: family, table: table, tc: tc, handle: h)
+        }
+        errno = saved
+        return nil
+    }
+
+    private init(family: Family, table: String, tc: shim_tc, handle: OpaquePointer) {
+        self.family = family
+        self.table = table
+        self.tc = tc
+        self.handle = handle
+    }
+
+    /// Whether deinit frees the handle. A tool that exits right after its last table may
+    /// skip it: freeing every rule of a large table is work the kernel does anyway at exit
+    /// (iptables-legacy skips it too whenever a command fails).
+    var freesHandle = true
+
+    deinit { if freesHandle { tc.release!(handle) } }
+
+    /// The library's text for an errno of its last call.
+    func message(for err: Int32) -> String { String(cString: tc.strerror!(err)!) }
+
+    /// Throws libiptc's errno when a call failed.
+    private func ok(_ r: Int32) throws {
+        if r == 0 { throw IPTablesError.kernel(errno: errno) }
+    }
+
+    // MARK: - Reading
+
+    /// Chain names in libiptc's order: built-ins in hook order, then user chains sorted.
+    func chains() -> [String] {
+        var out: [String] = []
+        var c = tc.first_chain!(handle)
+        while let name = c {
+            out.append(String(cString: name))
+            c = tc.next_chain!(handle)
+        }
+        return out
+    }
+
+    /// The rules of a chain in order (entry pointers valid until the table changes).
+    func rules(of chain: String) -> [UnsafeRawPointer] {
+        var out: [UnsafeRawPointer] = []
+        var r = tc.first_rule!(chain, handle)
+        while let e = r {
+            out.append(e)
+            r = tc.next_rule!(e, handle)
+        }
+        return out
+    }
+
+
+    /// libiptc's name of the rule's target: a verdict, a chain, an extension or "".
+    func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> { tc.get_target!(entry, handle)! }
+    // MARK: - Which chains exist
+
+    /// The built-in chains of this table. They carry hook names and no chain is ever made
+    /// or renamed into one, so asking libiptc about the five hook names once is exact (a
+    /// user chain may take a hook name its table lacks) and spares a lookup per chain.
+    private lazy var builtinNames: [String] = LibiptcTable.hookNames.filter { tc.builtin!($0, handle) > 0 }
+
+    /// The names a built-in chain can have, one per netfilter hook.
+    private static let hookNames = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
+
+    func isBuiltin(_ name: String) -> Bool {
+        let length = name.utf8.count
+        return builtinNames.contains { $0.utf8.count == length && $0 == name }
+    }
+
+    /// The chains that exist, mirrored here once many lookups have been made: each libiptc
+    /// lookup walks its sorted chain list (cache misses on big tables), and restore asks for
+    /// every rule and chain line. Kept exact by every create, delete and rename below.
+    private var mirror: Set<String>?
+    private var lookups = 0
+
+    /// After this many lookups, building the mirror costs less than the lookups to come.
+    private static let mirrorAfter = 64
+
+    /// Builds the mirror once enough lookups have been made; whether it exists.
+    private func mirrored() -> Bool {
+        if mirror != nil { return true }
+        lookups += 1
+        guard lookups > LibiptcTable.mirrorAfter else { return false }
+        mirror = Set(chains())
+        return true
+    }
+
+    func isChain(_ name: String) -> Bool {
+        if mirrored() { return mirror!.contains(name) }
+        return tc.is_chain!(name, handle) != 0
+    }
+
+    /// The policy and its counters of a built-in chain; nil for a user chain.
+    func policy(of chain: String) -> Policy? {
+        var c = xt_counters()
+        guard let p = tc.get_policy!(chain, &c, handle) else { return nil }
+        return Policy(name: String(cString: p), packets: c.pcnt, bytes: c.bcnt)
+    }
+
+    func references(of chain: String) -> Int? {
+        var refs: UInt32 = 0
+        return tc.get_references!(&refs, chain, handle) != 0 ? Int(refs) : nil
+    }
+
+    // MARK: - Writing
+
+    func append(_ chain: String, _ e: UnsafeRawPointer) throws { try ok(tc.append!(chain, e, handle)) }
+    func insert(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { try ok(tc.insert!(chain, e, index, handle)) }
+    func replace(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { try ok(tc.replace!(chain, e, index, handle)) }
+    func delete(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws {
+        try ok(tc.delete_entry!(chain, e, mask, handle))
+    }
+    func check(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws {
+        try ok(tc.check!(chain, e, mask, handle))
+    }
+    func deleteRule(_ chain: String, at index: UInt32) throws { try ok(tc.delete_num!(chain, index, handle)) }
+    func flush(_ chain: String) throws { try ok(tc.flush!(chain, handle)) }
+    func zero(_ chain: String) throws { try ok(tc.zero!(chain, handle)) }
+    func zeroRule(_ chain: String, number: UInt32) throws { try ok(tc.zero_counter!(chain, number, handle)) }
+
+    func createChain(_ chain: String) throws {
+        try ok(tc.create_chain!(chain, handle))
+        mirror?.insert(chain)
+    }
+
+    func deleteChain(_ chain: String) throws {
+        try ok(tc.delete_chain!(chain, handle))
+        mirror?.remove(chain)
+    }
+
+    /// Renames a user chain. libiptc 1.8.9 counts the chain being renamed twice while it
+    /// re-indexes, and with 40k+1 user chains that leaves a NULL index bucket it then
+    /// dereferences (fixed upstream in libiptc after 1.8.9). A placeholder chain held
+    /// around the rename keeps the count off that value; nothing of it reaches the kernel.
+    func renameChain(_ old: String, to new: String) throws {
+        let userChains = chains().reduce(0) { $0 + (isBuiltin($1) ? 0 : 1) }
+        let placeholder = "~iptables-swift-rename~"
+        let padded = userChains % 40 == 1 && tc.is_chain!(placeholder, handle) == 0
+            && tc.create_chain!(placeholder, handle) != 0
+        let renamed = tc.rename_chain!(old, new, handle)
+        let err = errno
+        if padded { _ = tc.delete_chain!(placeholder, handle) }
+        if renamed == 0 { throw IPTablesError.kernel(errno: err) }
+        mirror?.remove(old)
+        mirror?.insert(new)
+    }
+
+    func setPolicy(_ chain: String, _ policy: String, counters: (UInt64, UInt64)?) throws {
+        guard let (p, b) = counters else { return try ok(tc.set_policy!(chain, policy, nil, handle)) }
+        var c = xt_counters(pcnt: p, bcnt: b)
+        try ok(tc.set_policy!(chain, policy, &c, handle))
+    }
+
+    func dump(into out: inout LineWriter) throws {
+        try ExtensionPrinter.run(into: &out) { tc.dump!(handle); return 0 }
+    }
+
+    func commit() throws { try ok(tc.commit!(handle)) }
+}
+
+/// The kernel's tables, through libiptc.
+final class KernelTables: TableProvider {
+    init() {}
+
+    func open(family: Family, table: String) throws -> TableSession {
+        if let s = LibiptcTable.open(family: family, table: table) { return s }
+        let err = errno
+        throw IPTablesError.kernel(errno: err, message: String(cString: family.tc.pointee.strerror!(err)!))
+    }
+
+    /// The tables the kernel has loaded; none when the file does not exist.
+    func loadedTables(family: Family) throws -> [String] {
+        guard let f = fopen(family.tableNamesFile, "re") else {
+            if errno == ENOENT { return [] }
+            throw IPTablesError(.other, "Failed to list table names in \(family.tableNamesFile): \(String(cString: strerror(errno)))\n", style: .plain)
+        }
+        defer { fclose(f) }
+        var names: [String] = []
+        var buf = [CChar](repeating: 0, count: 33)
+        while fgets(&buf, 33, f) != nil {
+            let line = String(cString: buf)
+            guard line.hasSuffix("\n") else { throw IPTablesError(.other, "Badly formed tablename `\(line)'") }
+            names.append(String(line.dropLast()))
+        }
+        return names
+    }
+
+    var needsLock: Bool { true }
+}
+
+extension Family {
+    /// The libiptc or libip6tc function table.
+    var tc: UnsafePointer<shim_tc> { shim_tc_for(nfproto) }
+}

@@ -1,0 +1,65 @@
+import CXtables
+import Glibc
+
+/// The process-wide state libxtables and getopt force on us, wrapped once.
+///
+/// libxtables holds one family per process: its extension lists, the option table it
+/// merges into and `xt_params` are globals, and a plugin's constructor registers only the
+/// entries of the family that is active when it loads. Contexts of both families can
+/// still live in one program: the context in use is *activated* first, and switching to
+/// the other family unloads every plugin (`xtables_fini` closes them), forgets the
+/// extension lists and sets libxtables up anew, so the plugins load again and register
+/// for the new family. Everything here is single-threaded: use one thread for all of it.
+enum XtablesProcess {
+    /// The family libxtables is set up for, if any.
+    private(set) static var activeFamily: Family?
+    /// Bumped at every set-up: a context whose cached extension pointers come from an
+    /// older generation must forget them.
+    private(set) static var generation = 0
+
+    /// Sets libxtables up for `family` unless it already is; returns the generation.
+    static func activate(_ family: Family, programName: UnsafePointer<CChar>) throws -> Int {
+        if activeFamily == family { return generation }
+        if activeFamily != nil { shim_forget_extensions() }
+        guard shim_init(family.nfproto, programName, OptionTables.base(for: family)) == 0 else {
+            activeFamily = nil
+            throw IPTablesError(.other, "\(String(cString: programName))/\(XtablesVersion.string) Failed to initialize xtables\n",
+                                style: .plain)
+        }
+        activeFamily = family
+        generation += 1
+        return generation
+    }
+
+    /// -M: the program that loads kernel modules (for the whole process).
+    static func setModprobe(_ path: String) {
+        xtables_modprobe_program = UnsafePointer(strdup(path))
+    }
+}
+
+/// The version this library reports: the libxtables it was built against, legacy interface.
+public enum XtablesVersion {
+    /// "1.8.9".
+    public static let number = String(cString: shim_xtables_version())
+    /// "1.8.9 (legacy)", as `iptables -V` prints it.
+    public static let string = number + " (legacy)"
+}
+
+/// C stdout as an output sink: the stream extensions print to, so order holds.
+final class StandardOutput: OutputSink {
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        shim_out(base.assumingMemoryBound(to: CChar.self), bytes.count)
+    }
+    var isStandardOutput: Bool { true }
+    func flush() { shim_flush() }
+}
+
+/// C stderr as an output sink (C stdout is flushed first, as iptables' order demands).
+final class StandardError: OutputSink {
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        shim_err(base.assumingMemoryBound(to: CChar.self), bytes.count)
+    }
+    var isStandardOutput: Bool { false }
+}

@@ -1,0 +1,140 @@
+import Glibc
+
+/// The words of one iptables-restore rule line, split exactly as iptables-restore does:
+/// double quotes group (and end a word when they close), a backslash escapes only inside
+/// quotes, single quotes are ordinary characters; an optional "[pkts:bytes]" prefix.
+/// Works on bytes and yields C strings, because restore feeds it every line of the input.
+enum RestoreTokenizer {
+    /// A word may hold at most this many bytes (iptables' 1024-byte buffer).
+    static let maxWordLength = 1023
+    /// At most this many words fit in iptables' argv store, with the words we add first.
+    static let maxArguments = 255
+
+    /// Splits bytes into malloc'd C strings, appended to `words` (the caller owns them).
+    /// Bytes that end or change a word outside quotes: space, tab, newline, double quote.
+    private static let special: [Bool] = (0..<256).map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x22 }
+
+    /// Splits bytes into NUL-terminated words written one after another into `buffer` from
+    /// `end` on (which must have room for 2 * line.count + 1 more bytes), appending each
+    /// word's start offset to `starts`. Words longer than iptables' buffer are refused.
+    static func split(_ line: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutablePointer<CChar>,
+                      end: inout Int, starts: inout [Int]) throws {
+        guard var p = line.baseAddress else { return }
+        let stop = p + line.count
+        let out = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
+        var at = end, wordStart = -1
+        var quoteOpen = false, escaped = false
+        try RestoreTokenizer.special.withUnsafeBufferPointer { special in
+        while p < stop {
+            // Fast path: a run that needs no decision is copied in one go: ordinary bytes
+            // outside quotes, or inside quotes anything up to the next quote or backslash.
+            var q = p
+            if !quoteOpen {
+                while q < stop && !special[Int(q.pointee)] { q += 1 }
+            } else if !escaped {
+                while q < stop && q.pointee != 0x22 && q.pointee != 0x5C { q += 1 }
+            }
+            if q > p {
+                let n = q - p
+                if wordStart < 0 {
+                    wordStart = at
+                    starts.append(at)
+                }
+                if at + n - wordStart > maxWordLength { throw IPTablesError.parameter("Parameter too long!") }
+                (out + at).update(from: p, count: n)
+                at += n
+                p = q
+                continue
+            }
+            let b = p.pointee
+            p += 1
+            var keep = false
+            if quoteOpen {
+                if escaped {
+                    keep = true
+                    escaped = false
+                } else if b == 0x5C {
+                    escaped = true
+                } else if b != 0x22 {
+                    keep = true
+                } else {
+                    // A closing quote ends the word, even an empty one.
+                    quoteOpen = false
+                    if wordStart < 0 { starts.append(at) }
+                    out[at] = 0
+                    at += 1
+                    wordStart = -1
+                }
+            } else if b == 0x22 {
+                quoteOpen = true
+            } else if b == 0x20 || b == 0x09 || b == 0x0A {
+                if wordStart >= 0 {
+                    out[at] = 0
+                    at += 1
+                    wordStart = -1
+                }
+            } else {
+                keep = true
+            }
+            if keep {
+                if wordStart < 0 {
+                    wordStart = at
+                    starts.append(at)
+                } else if at - wordStart >= maxWordLength {
+                    throw IPTablesError.parameter("Parameter too long!")
+                }
+                out[at] = b
+                at += 1
+            }
+        }
+        }
+        if wordStart >= 0 {
+            out[at] = 0
+            at += 1
+        }
+        end = at
+    }
+
+    /// The words of a line as Swift strings (for tests and small inputs).
+    static func words(_ line: String) throws -> [String] {
+        let bytes = Array(line.utf8)
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 2 * bytes.count + 1)
+        defer { buffer.deallocate() }
+        var end = 0
+        var starts: [Int] = []
+        try bytes.withUnsafeBufferPointer { try split($0, into: buffer, end: &end, starts: &starts) }
+        return starts.map { String(cString: buffer + $0) }
+    }
+
+    /// Splits "[p:b] rest": the two counter texts and where the rest starts; nil without '['.
+    /// Follows iptables' strtok reading: the packets run to the first ':' (leading ':'
+    /// skipped), the bytes to the next ']', the rest after the first ']'.
+    static func counters(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) throws
+        -> (packets: String, bytes: String, restStart: Int)? {
+        guard line.first == 0x5B else { return nil }
+        guard let close = line.firstIndex(of: 0x5D) else { throw IPTablesError.parameter("Bad line \(lineNumber): need ]") }
+        var i = 1
+        while i < line.count && line[i] == 0x3A { i += 1 }
+        let pStart = i
+        while i < line.count && line[i] != 0x3A { i += 1 }
+        if pStart == line.count { throw IPTablesError.parameter("Bad line \(lineNumber): need :") }
+        let packets = String(decoding: UnsafeBufferPointer(rebasing: line[pStart..<i]), as: UTF8.self)
+        i += 1
+        while i < line.count && line[i] == 0x5D { i += 1 }
+        let bStart = i
+        while i < line.count && line[i] != 0x5D { i += 1 }
+        if bStart >= line.count || i >= line.count && bStart == i { throw IPTablesError.parameter("Bad line \(lineNumber): need ]") }
+        let bytes = String(decoding: UnsafeBufferPointer(rebasing: line[bStart..<i]), as: UTF8.self)
+        return (packets, bytes, close + 1)
+    }
+
+    /// `counters` over a Swift string (for tests).
+    static func counters(_ line: String, lineNumber: Int) throws -> (packets: String, bytes: String, rest: String)? {
+        let bytes = Array(line.utf8)
+        return try bytes.withUnsafeBufferPointer { b in
+            try counters(b, lineNumber: lineNumber).map {
+                ($0.packets, $0.bytes, String(decoding: bytes[$0.restStart...], as: UTF8.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// Chooses the tool by the basename of argv[0], or by the first argument
+/// (`xtables-swift-multi iptables -L`), as xtables-legacy-multi does.
+public enum Dispatcher {
+    /// Every tool name the multi-call binary answers to (the *-swift names are the ones
+    /// scripts/install --alternatives registers).
+    public static let toolNames = ["ip6tables", "ip6tables-restore", "ip6tables-save", "ip6tables-swift",
+                                   "ip6tables-swift-restore", "ip6tables-swift-save", "iptables",
+                                   "iptables-restore", "iptables-save", "iptables-swift",
+                                   "iptables-swift-restore", "iptables-swift-save"]
+
+    /// Runs the tool a name stands for; nil when the name is none of ours. A switch, not a
+    /// table: building a dictionary of closures costs more start-up time than the whole parse.
+    static func run(_ name: String, _ argv: [String]) -> Int32? {
+        switch name {
+        case "iptables", "iptables-swift": return IPTablesTool.main(family: .ipv4, arguments: argv)
+        case "ip6tables", "ip6tables-swift": return IPTablesTool.main(family: .ipv6, arguments: argv)
+        case "iptables-save", "iptables-swift-save": return SaveTool.main(family: .ipv4, arguments: argv)
+        case "ip6tables-save", "ip6tables-swift-save": return SaveTool.main(family: .ipv6, arguments: argv)
+        case "iptables-restore", "iptables-swift-restore": return RestoreTool.main(family: .ipv4, arguments: argv)
+        case "ip6tables-restore", "ip6tables-swift-restore": return RestoreTool.main(family: .ipv6, arguments: argv)
+        default: return nil
+        }
+    }
+
+    /// The whole program: the exit status for argv.
+    public static func main(_ argv: [String]) -> Int32 {
+        if let status = run(basename(argv.first ?? ""), argv) { return status }
+        if argv.count > 1, let status = run(basename(argv[1]), Array(argv.dropFirst())) { return status }
+        var text = "ERROR: No valid subcommand given.\nValid subcommands:\n"
+        for name in toolNames { text += " * \(name)\n" }
+        StandardError().write(text)
+        return 1
+    }
+
+    private static func basename(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+    }
+}

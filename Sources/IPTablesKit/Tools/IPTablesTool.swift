@@ -1,0 +1,35 @@
+/// `iptables` / `ip6tables`: parse, lock, open the table, run, commit, report.
+public enum IPTablesTool {
+    public static func main(family: Family, arguments: [String]) -> Int32 {
+        ToolRun.run(family: family, programName: family.toolName) { context, _ in
+            try run(arguments, context: context, tables: KernelTables())
+        }
+    }
+
+    /// One command line on a context and a table provider (the kernel's, or memory).
+    static func run(_ arguments: [String], context: XtablesContext, tables: TableProvider) throws -> Int32 {
+        let parser = RuleParser(context: context, arguments: arguments, restore: false)
+        guard case .run(let command) = try parser.parse() else { return 0 }
+        defer { command.release() }
+        let lock = tables.needsLock ? try XtablesLock(wait: command.wait) : nil
+        defer { lock?.release() }
+        let session = try open(tables, context: context, table: command.table)
+        session.freesHandle = false  // the process ends right after this command
+        do {
+            try CommandRunner(command: command, session: session, context: context).run()
+            try session.commit()
+        } catch let e as IPTablesError {
+            throw e.described(by: session)
+        }
+        return 0
+    }
+
+    /// Opens the table or fails as iptables does (exit 3).
+    private static func open(_ tables: TableProvider, context: XtablesContext, table: String) throws -> TableSession {
+        do {
+            return try tables.open(family: context.family, table: table)
+        } catch let e as IPTablesError where e.kind == .kernel {
+            throw IPTablesError(.version, "can't initialize \(context.family.toolName) table `\(table)': \(e.message)")
+        }
+    }
+}

@@ -1,0 +1,320 @@
+import Glibc
+
+/// The state of one restore run: the table block in hand and the line being read.
+final class Restore {
+    let context: XtablesContext
+    let tables: TableProvider
+    var family: Family { context.family }
+    var name: String { context.programName }
+    let argv0: String
+    let settings: RestoreTool.Settings
+    private(set) var lineNumber = 0
+    private var session: TableSession?
+    /// The last committed table's handle, freed when the next table starts; the last one of
+    /// the run is left to the process exit (freeing 100k rules is wasted work there).
+    private var committed: TableSession?
+    private var currentTable = ""
+    private var lock: XtablesLock?
+
+    init(context: XtablesContext, tables: TableProvider, argv0: String, settings: RestoreTool.Settings) {
+        self.context = context
+        self.tables = tables
+        self.argv0 = argv0
+        self.settings = settings
+        context.resetAnnouncements()
+    }
+
+    func run() throws {
+        let input = settings.input!
+        let size = 10240
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+        defer { buffer.deallocate() }
+        while fgets(buffer, Int32(size), input) != nil {
+            lineNumber += 1
+            let line = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
+                                           count: strlen(buffer))
+            let ok = try handle(line)
+            if let only = settings.onlyTable, only != currentTable { continue }
+            if !ok { throw IPTablesError(.other, "\(name): line \(lineNumber) failed\n", style: .plain) }
+        }
+        if session != nil {
+            throw IPTablesError(.other, "\(name): COMMIT expected at line \(lineNumber + 1)\n", style: .plain)
+        }
+        if input != stdin { fclose(input) }
+        committed?.freesHandle = false
+    }
+
+    private static let commitLine = Array("COMMIT\n".utf8)
+
+    /// One input line; false when it failed (reported as "line N failed").
+    private func handle(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        let inTable = session != nil
+        guard let first = line.first else { return inTable ? try ruleLine(line) : false }
+        if first == 0x0A { return true }
+        if first == 0x23 {
+            if settings.verbose > 0 { context.output.write(UnsafeRawBufferPointer(line)); context.output.flush() }
+            return true
+        }
+        if first != 0x3A {
+            deleteDoomedChains()
+            try createPendingChains()
+        }
+        if inTable && line.elementsEqual(Restore.commitLine) { return commit() }
+        if first == 0x2A && !inTable { return try openTable(line) }
+        if first == 0x3A && inTable { return try declareChain(line) }
+        if inTable { return try ruleLine(line) }
+        return false
+    }
+
+    /// Where the words of a header line are, as strtok(" \t\n") splits them (after the
+    /// leading '*' or ':').
+    private func fields(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        out.reserveCapacity(4)
+        var i = 1
+        while i < b.count {
+            while i < b.count && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A) { i += 1 }
+            let start = i
+            while i < b.count && b[i] != 0x20 && b[i] != 0x09 && b[i] != 0x0A { i += 1 }
+            if i > start { out.append(start..<i) }
+        }
+        return out
+    }
+
+    /// One word of a line as a String.
+    private func word(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
+    }
+
+    private func openTable(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        if tables.needsLock { lock = try XtablesLock(wait: settings.wait) }
+        guard let tableWord = fields(line).first else {
+            throw IPTablesError.parameter("\(name): line \(lineNumber) table name invalid")
+        }
+        let table = word(line, tableWord)
+        currentTable = String(table.prefix(32))
+        if let only = settings.onlyTable, only != table {
+            releaseLock()
+            return true
+        }
+        committed = nil
+        guard let s = try? tables.open(family: family, table: table) else {
+            throw IPTablesError.parameter("\(name): unable to initialize table '\(table)'")
+        }
+        session = s
+        if !settings.noflush {
+            let verbose = settings.verbose > 0
+            for chain in s.chains() {
+                if verbose { context.output.write("Flushing chain `\(chain)'\n") }
+                try? s.flush(chain)
+            }
+            doomedChains = s.chains().filter { !s.isBuiltin($0) }
+            if verbose { for chain in doomedChains { context.output.write("Deleting chain `\(chain)'\n") } }
+            doomedNames = Set(doomedChains)
+        }
+        return true
+    }
+
+    /// The user chains a flushing restore found in the table, in libiptc's order: iptables
+    /// deletes them all as it opens the table and creates anew those the input declares.
+    /// Here they are flushed then, but deleted only at the first line that is not a chain
+    /// declaration, and a declared one is simply kept: the same empty chain either way, and
+    /// nothing before that line can tell the difference. A kube-proxy ruleset that replaces
+    /// itself so keeps its 70k chains instead of deleting and creating each.
+    private var doomedChains: [String] = []
+    private var doomedNames: Set<String> = []
+
+    /// Deletes the flushed chains that no declaration kept. From the last back: libiptc
+    /// rebuilds its whole chain index whenever the first chain of an index bucket is
+    /// deleted, which first-to-last order does every 40 chains.
+    private func deleteDoomedChains() {
+        guard !doomedChains.isEmpty, let s = session else { return }
+        for chain in doomedChains.reversed() where doomedNames.contains(chain) { try? s.deleteChain(chain) }
+        doomedChains = []
+        doomedNames = []
+    }
+
+    /// User chains declared by a run of ":CHAIN - [...]" lines, not yet created. libiptc
+    /// keeps user chains in a sorted list with an index of every 40th one: a new chain is
+    /// placed by a binary search of the index and then a walk of the list from there. A chain
+    /// that sorts before every other user chain needs almost no walk, one that sorts after
+    /// them walks the whole last stretch (up to 395 chains). So a run is created from the
+    /// last name to the first. The kernel's table is the same in any order (the list is
+    /// sorted either way); each line is still checked when it is read, so errors name the
+    /// line legacy names.
+    private var pendingChains: [(name: String, line: Int)] = []
+    /// The number of the current run of declarations: every other line ends a run, and so
+    /// does creating the pending chains. A name declared twice in one run is a repeat.
+    private var declarationRun = 0
+
+    /// Creates the pending chains, in descending order of their names.
+    private func createPendingChains() throws {
+        declarationRun += 1
+        guard !pendingChains.isEmpty, let s = session else { return }
+        let ordered = ChainOrder.descending(pendingChains) { $0.name }
+        pendingChains.removeAll(keepingCapacity: true)
+        for chain in ordered {
+            do {
+                try s.createChain(chain.name)
+            } catch let e as IPTablesError {
+                lineNumber = chain.line
+                throw IPTablesError.parameter("error creating chain '\(chain.name)':\(String(cString: strerror(e.errno ?? 0)))")
+            }
+        }
+    }
+
+    /// Whether libiptc would refuse to create this chain (it exists, or names a verdict).
+    private func creationWouldFail(_ chain: String, repeated: Bool, in s: TableSession) -> Bool {
+        Names.isVerdict(chain) || repeated || s.isChain(chain)
+    }
+
+    private func declareChain(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        let s = session!
+        let f = fields(line)
+        guard let chainWord = f.first else {
+            throw IPTablesError.parameter("\(name): line \(lineNumber) chain name invalid")
+        }
+        let chain = word(line, chainWord)
+        if chain.utf8.count >= 29 { throw IPTablesError.parameter("Invalid chain name `\(chain)' (28 chars max)") }
+        // Announced first: one lookup both records the name and tells a repeat in this run
+        // (a declaration that fails ends the restore, so announcing it early changes nothing).
+        let repeated = context.announceChain(chain, run: declarationRun) == declarationRun
+        var pending = false
+        if !doomedNames.isEmpty && doomedNames.remove(chain) != nil {
+            // Kept, flushed: what deleting and creating it again would leave.
+        } else if !s.isBuiltin(chain) {
+            if settings.noflush && (repeated || s.isChain(chain)) {
+                if !repeated { try flushDeclared(chain, in: s) }
+            } else if creationWouldFail(chain, repeated: repeated, in: s) {
+                throw IPTablesError.parameter("error creating chain '\(chain)':\(String(cString: strerror(EEXIST)))")
+            } else {
+                pending = true
+            }
+        }
+        guard f.count > 1 else { throw IPTablesError.parameter("\(name): line \(lineNumber) policy invalid") }
+        if pending {
+            pendingChains.append((chain, lineNumber))
+        }
+        if f[1].count != 1 || line[f[1].lowerBound] != 0x2D {
+            let policy = word(line, f[1])
+            try createPendingChains()
+            var counters: (UInt64, UInt64) = (0, 0)
+            if settings.counters {
+                guard f.count > 2, let c = PolicyCounters.parse(word(line, f[2])) else {
+                    throw IPTablesError.parameter("invalid policy counters for chain '\(chain)'")
+                }
+                counters = c
+            }
+            do {
+                try s.setPolicy(chain, policy, counters: counters)
+            } catch let e as IPTablesError {
+                throw IPTablesError(.other, "Can't set policy `\(policy)' on `\(chain)' line \(lineNumber): \(s.message(for: e.errno ?? 0))")
+            }
+        }
+        return true
+    }
+
+    /// --noflush: a declared chain that exists is flushed.
+    private func flushDeclared(_ chain: String, in s: TableSession) throws {
+        do {
+            try s.flush(chain)
+        } catch let e as IPTablesError {
+            throw IPTablesError.parameter("error flushing chain '\(chain)':\(String(cString: strerror(e.errno ?? 0)))")
+        }
+    }
+
+    /// The words every rule line of the current table starts with (argv[0], -t TABLE and
+    /// restore's -v), NUL-separated, with their offsets; made once per table.
+    private var linePrefix: (bytes: [UInt8], starts: [Int], table: String)?
+
+    private func prefixWords() -> (bytes: [UInt8], starts: [Int]) {
+        if let p = linePrefix, p.table == currentTable { return (p.bytes, p.starts) }
+        var words = [argv0, "-t", currentTable]
+        if !settings.noflush { words += Array(repeating: "-v", count: settings.verbose) }
+        var bytes: [UInt8] = [], starts: [Int] = []
+        for w in words {
+            starts.append(bytes.count)
+            bytes += Array(w.utf8) + [0]
+        }
+        linePrefix = (bytes, starts, currentTable)
+        return (bytes, starts)
+    }
+
+    private func ruleLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        let prefix = prefixWords()
+        var counterWords: [String] = []
+        var restStart = 0
+        if let c = try RestoreTokenizer.counters(line, lineNumber: lineNumber) {
+            restStart = c.restStart
+            if settings.counters { counterWords = ["--set-counters", c.packets, c.bytes] }
+        }
+        let rest = UnsafeBufferPointer(rebasing: line[restStart...])
+        let extra = counterWords.reduce(0) { $0 + $1.utf8.count + 1 }
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: prefix.bytes.count + extra + 2 * rest.count + 1)
+        prefix.bytes.withUnsafeBufferPointer { b in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: b.baseAddress!, byteCount: b.count)
+        }
+        var end = prefix.bytes.count
+        var starts = prefix.starts
+        starts.reserveCapacity(32)
+        for word in counterWords {
+            starts.append(end)
+            for b in word.utf8 { buffer[end] = CChar(bitPattern: b); end += 1 }
+            buffer[end] = 0
+            end += 1
+        }
+        do {
+            try RestoreTokenizer.split(rest, into: buffer, end: &end, starts: &starts)
+        } catch {
+            buffer.deallocate()
+            throw error
+        }
+        let argv = CArgv(buffer: buffer, starts: starts)
+        if starts.count >= RestoreTokenizer.maxArguments {
+            throw IPTablesError.parameter("Parser cannot handle more arguments")
+        }
+        context.setLine(lineNumber)
+        let parser = RuleParser(context: context, argv: argv, restore: true, table: currentTable)
+        guard case .run(let command) = try parser.parse() else { throw RestoreEnded() }
+        defer { command.release() }
+        do {
+            try CommandRunner(command: command, session: session!, context: context).run()
+        } catch let e as IPTablesError where e.kind == .kernel {
+            return false
+        }
+        context.output.flush()
+        return true
+    }
+
+    private func commit() -> Bool {
+        var ok = true
+        if !settings.testing {
+            do { try session!.commit() } catch { ok = false }
+        }
+        committed = session
+        session = nil
+        releaseLock()
+        return ok
+    }
+
+    private func releaseLock() {
+        lock?.release()
+        lock = nil
+    }
+}
+
+/// "[pkts:bytes]" of a restore chain line.
+enum PolicyCounters {
+    static func parse(_ s: String) -> (UInt64, UInt64)? {
+        guard s.hasPrefix("["), let colon = s.firstIndex(of: ":") else { return nil }
+        let p = s[s.index(after: s.startIndex)..<colon]
+        let rest = s[s.index(after: colon)...]
+        let b = rest.prefix(while: { $0 != "]" })
+        guard let pv = CNumber.scanUnsigned(String(p)), let bv = CNumber.scanUnsigned(String(b)) else { return nil }
+        return (pv, bv)
+    }
+}
+
+/// A restore line asked for help or the version: that was answered, and the run ends
+/// there with success, committing nothing more (as iptables-restore 1.8.9 does).
+struct RestoreEnded: Error {}

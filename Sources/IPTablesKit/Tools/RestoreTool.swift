@@ -1,0 +1,99 @@
+import Glibc
+
+/// `iptables-restore` / `ip6tables-restore`: reads a dump, builds each table block in one
+/// libiptc handle and commits it at COMMIT; stops at the first error, committing nothing
+/// of the block in hand.
+public enum RestoreTool {
+    /// The long options (name, has_arg, val) this tool accepts.
+    static let optionList: [BaseOptions.Entry] = [
+        ("counters", 0, 0x63), ("verbose", 0, 0x76), ("version", 0, 0x56), ("test", 0, 0x74),
+        ("help", 0, 0x68), ("noflush", 0, 0x6E), ("modprobe", 1, 0x4D), ("table", 1, 0x54),
+        ("wait", 2, 0x77), ("wait-interval", 2, 0x57),
+    ]
+
+    /// Options of one run.
+    struct Settings {
+        var counters = false, verbose = 0, noflush = false, testing = false
+        var wait: Int32 = 0
+        var onlyTable: String?
+        var input: UnsafeMutablePointer<FILE>?
+    }
+
+    /// What the options asked for: a restore, or a request already answered (-V, -h).
+    enum Request { case restore(Settings), answered }
+
+    public static func main(family: Family, arguments: [String]) -> Int32 {
+        ToolRun.run(family: family, programName: family.toolName + "-restore") { context, renderer in
+            try run(arguments, context: context, tables: KernelTables(), renderer: &renderer)
+        }
+    }
+
+    /// One run on a context and a table provider; the renderer learns the failing line.
+    static func run(_ arguments: [String], context: XtablesContext, tables: TableProvider,
+                    renderer: inout ErrorRenderer) throws -> Int32 {
+        // Restore counts lines from 0 before it reads any, so even an option error names one.
+        renderer.line = 0
+        guard case .restore(let settings) = try parseOptions(arguments, context: context) else { return 0 }
+        let restore = Restore(context: context, tables: tables, argv0: arguments.first ?? context.programName,
+                              settings: settings)
+        do {
+            try restore.run()
+        } catch is RestoreEnded {
+            return 0
+        } catch let e as IPTablesError {
+            renderer.line = restore.lineNumber
+            throw e.located(line: restore.lineNumber)
+        }
+        return 0
+    }
+
+    private static func parseOptions(_ arguments: [String], context: XtablesContext) throws -> Request {
+        let name = context.programName
+        let scanner = OptionScanner(words: arguments, quiet: false)
+        var s = Settings()
+        var intervalSet = false
+        while let c = scanner.next("bcvVthnwWM:T:", OptionTables.table("restore", optionList)) {
+            switch UnicodeScalar(UInt8(truncatingIfNeeded: c)) {
+            case "b": context.warn("-b/--binary option is not implemented\n")
+            case "c": s.counters = true
+            case "v": s.verbose += 1
+            case "V": context.output.write("\(name) v\(XtablesVersion.string)\n"); return .answered
+            case "t": s.testing = true
+            case "h": context.warn(usage(name)); return .answered
+            case "n": s.noflush = true
+            case "w": s.wait = try WaitOptions.seconds(scanner)
+            case "W": try WaitOptions.interval(scanner, context: context); intervalSet = true
+            case "M": XtablesProcess.setModprobe(scanner.argument)
+            case "T": s.onlyTable = scanner.argument
+            default: throw IPTablesError(.other, "Try `\(name) -h' for more information.\n", style: .plain)
+            }
+        }
+        s.input = try input(scanner)
+        if intervalSet && s.wait == 0 {
+            throw IPTablesError(.other, "Option --wait-interval requires option --wait\n", style: .plain)
+        }
+        return .restore(s)
+    }
+
+    /// The file named by the one remaining word, or stdin.
+    private static func input(_ scanner: OptionScanner) throws -> UnsafeMutablePointer<FILE> {
+        if scanner.index == scanner.count - 1 {
+            let path = scanner.word(scanner.index)
+            guard let f = fopen(path, "re") else {
+                throw IPTablesError(.other, "Can't open \(path): \(String(cString: strerror(errno)))\n", style: .plain)
+            }
+            return f
+        }
+        if scanner.index < scanner.count {
+            throw IPTablesError(.other, "Unknown arguments found on commandline\n", style: .plain)
+        }
+        return stdin
+    }
+
+    private static func usage(_ name: String) -> String {
+        "Usage: \(name) [-c] [-v] [-V] [-t] [-h] [-n] [-w secs] [-W usecs] [-T table] [-M command] [file]\n"
+            + "\t   [ --counters ]\n\t   [ --verbose ]\n\t   [ --version]\n\t   [ --test ]\n"
+            + "\t   [ --help ]\n\t   [ --noflush ]\n\t   [ --wait=<seconds>\n"
+            + "\t   [ --table=<TABLE> ]\n\t   [ --modprobe=<command> ]\n"
+    }
+}

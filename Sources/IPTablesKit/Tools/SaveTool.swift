@@ -1,0 +1,84 @@
+import Glibc
+
+/// `iptables-save` / `ip6tables-save`: every table the kernel has loaded (or one),
+/// in iptables-restore format.
+public enum SaveTool {
+    /// The long options (name, has_arg, val) this tool accepts.
+    static let optionList: [BaseOptions.Entry] = [
+        ("counters", 0, 0x63), ("dump", 0, 0x64), ("table", 1, 0x74),
+        ("modprobe", 1, 0x4D), ("file", 1, 0x66), ("version", 0, 0x56),
+    ]
+
+    public static func main(family: Family, arguments: [String]) -> Int32 {
+        ToolRun.run(family: family, programName: family.toolName + "-save") { context, _ in
+            try run(arguments, context: context, tables: KernelTables(), clock: SaveTool.now)
+        }
+    }
+
+    /// One run on a context and a table provider, with the clock of the header lines.
+    static func run(_ arguments: [String], context: XtablesContext, tables: TableProvider,
+                    clock: () -> String) throws -> Int32 {
+        let name = context.programName
+        let scanner = OptionScanner(words: arguments, quiet: false)
+        var table: String?
+        var counters = false
+        while let c = scanner.next("bcdt:M:f:V", OptionTables.table("save", optionList)) {
+            switch UnicodeScalar(UInt8(truncatingIfNeeded: c)) {
+            case "b": context.warn("-b/--binary option is not implemented\n")
+            case "c": counters = true
+            case "t": table = scanner.argument
+            case "M": XtablesProcess.setModprobe(scanner.argument)
+            case "f": try redirectStdout(to: scanner.argument, context: context)
+            case "d":
+                try dump(context: context, tables: tables, table: table, counters: counters, clock: clock)
+                return 0
+            case "V":
+                context.output.write("\(name) v\(XtablesVersion.string)\n")
+                return 0
+            default:
+                throw IPTablesError(.other, "Look at manual page `\(name).8' for more information.\n", style: .plain)
+            }
+        }
+        if scanner.index < scanner.count {
+            throw IPTablesError(.other, "Unknown arguments found on commandline\n", style: .plain)
+        }
+        try dump(context: context, tables: tables, table: table, counters: counters, clock: clock)
+        return 0
+    }
+
+    private static func redirectStdout(to path: String, context: XtablesContext) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+        if fd < 0 {
+            throw IPTablesError(.other, "Failed to open file, error: \(String(cString: strerror(errno)))\n", style: .plain)
+        }
+        context.output.flush()
+        if dup2(fd, STDOUT_FILENO) == -1 {
+            throw IPTablesError(.other, "Failed to redirect stdout, error: \(String(cString: strerror(errno)))\n", style: .plain)
+        }
+        close(fd)
+    }
+
+    /// One table, or every table the provider lists, in the kernel's order.
+    private static func dump(context: XtablesContext, tables: TableProvider, table: String?,
+                             counters: Bool, clock: () -> String) throws {
+        let names = try table.map { [$0] } ?? tables.loadedTables(family: context.family)
+        for (i, t) in names.enumerated() {
+            let session: TableSession
+            do {
+                session = try tables.open(family: context.family, table: t)
+            } catch let e as IPTablesError where e.kind == .kernel {
+                throw IPTablesError(.other, "Cannot initialize: \(e.message)")
+            }
+            session.freesHandle = i != names.count - 1  // nothing runs after the last table but the exit
+            try SaveFormat.write(table: t, session: session, context: context, programName: context.programName,
+                                 counters: counters, clock: clock)
+        }
+    }
+
+    /// ctime(3) of the current time, with its newline.
+    static func now() -> String {
+        var t = time(nil)
+        var buf = [CChar](repeating: 0, count: 64)
+        return ctime_r(&t, &buf).map { String(cString: $0) } ?? "\n"
+    }
+}

@@ -1,0 +1,33 @@
+/// Runs one tool invocation: a context for its family, the body, and every error
+/// rendered once, here, as iptables prints it; then stdout is flushed. Nothing below
+/// this prints an error or exits.
+enum ToolRun {
+    static func run(family: Family, programName: String,
+                    _ body: (XtablesContext, inout ErrorRenderer) throws -> Int32) -> Int32 {
+        var renderer = ErrorRenderer(programName: programName, version: XtablesVersion.string)
+        let output = StandardOutput()
+        var status: Int32
+        do {
+            let context = try XtablesContext(family: family, programName: programName,
+                                             output: output, diagnostics: StandardError())
+            status = try body(context, &renderer)
+        } catch let e as IPTablesError {
+            StandardError().write(renderer.render(e))
+            status = e.status.rawValue
+        } catch {
+            status = 1
+        }
+        output.flush()
+        return status
+    }
+}
+
+extension IPTablesError {
+    /// A kernel failure with libiptc's text for its errno filled in from the table.
+    func described(by session: TableSession) -> IPTablesError {
+        guard kind == .kernel, message.isEmpty, let err = errno else { return self }
+        var e = self
+        e.message = session.message(for: err)
+        return e
+    }
+}

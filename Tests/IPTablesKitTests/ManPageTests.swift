@@ -1,0 +1,51 @@
+import XCTest
+@testable import IPTablesKit
+
+/// Every option the parsers know appears in the manual pages written for this project.
+final class ManPageTests: XCTestCase {
+    /// The repository's man/ folder, found from this file's path.
+    private var manDir: String {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/") + "/man"
+    }
+
+    private func page(_ name: String) throws -> String {
+        try String(contentsOfFile: manDir + "/" + name, encoding: .utf8)
+    }
+
+    /// How roff writes an option: every '-' escaped.
+    private func roff(_ option: String) -> String { option.replacingOccurrences(of: "-", with: "\\-") }
+
+    private func assertDocuments(_ options: [(String, Int32, Int32)], shortOptions: String, in text: String, page: String) {
+        for (name, _, _) in options {
+            XCTAssertTrue(text.contains(roff("--" + name)), "\(page) lacks --\(name)")
+        }
+        for c in shortOptions {
+            XCTAssertTrue(text.contains(roff("-" + String(c))), "\(page) lacks -\(c)")
+        }
+    }
+
+    func testIptablesPageCoversEveryBaseOption() throws {
+        let text = try page("iptables.8")
+        for family in [Family.ipv4, Family.ipv6] {
+            let shorts = BaseOptions.optstring.filter { $0.isLetter || $0.isNumber }.filter { $0 != "b" }
+            assertDocuments(BaseOptions.list(for: family), shortOptions: String(shorts), in: text, page: "iptables.8")
+        }
+    }
+
+    func testSavePageCoversEveryOption() throws {
+        assertDocuments(SaveTool.optionList, shortOptions: "bcdtMfV", in: try page("iptables-save.8"), page: "iptables-save.8")
+    }
+
+    func testRestorePageCoversEveryOption() throws {
+        assertDocuments(RestoreTool.optionList, shortOptions: "bcvVthnwWMT", in: try page("iptables-restore.8"), page: "iptables-restore.8")
+    }
+
+    func testPersistencePageCoversEveryAction() throws {
+        let text = try page("iptables-swift-persistent.8")
+        for action in ["start", "restore", "reload", "save", "flush", "stop", "status", "FAIL_CLOSED", "STYLE"] {
+            XCTAssertTrue(text.contains(action), "iptables-swift-persistent.8 lacks \(action)")
+        }
+    }
+}

@@ -618,3 +618,47 @@ void shim_forget_extensions(void)
     option_root.children = NULL;
     option_current = &option_root;
 }
+
+/* ---------------------------------------------------------------- entries in memory */
+
+size_t shim_entry_size(uint8_t nfproto, const void *entry)
+{
+    return entry_offsets(nfproto, (void *)entry)[1];
+}
+
+void shim_entry_clear_target_name(uint8_t nfproto, void *entry)
+{
+    struct xt_entry_target *t = (void *)((unsigned char *)entry + entry_offsets(nfproto, entry)[0]);
+    memset(t->u.user.name, 0, sizeof(t->u.user.name));
+}
+
+bool shim_entry_same(uint8_t nfproto, const void *a, const void *b, const unsigned char *mask)
+{
+    /* As libiptc compares rules for delete and check: the address/interface/protocol
+     * header, the offsets, then every byte of matches and target the mask selects. */
+    const uint16_t *oa = entry_offsets(nfproto, (void *)a);
+    const uint16_t *ob = entry_offsets(nfproto, (void *)b);
+    if (oa[0] != ob[0] || oa[1] != ob[1])
+        return false;
+    struct shim_rule_ip ha, hb;
+    shim_entry_get_ip(nfproto, a, &ha);
+    shim_entry_get_ip(nfproto, b, &hb);
+    ha.pcnt = hb.pcnt = 0;
+    ha.bcnt = hb.bcnt = 0;
+    if (memcmp(&ha, &hb, sizeof(ha)) != 0)
+        return false;
+    const unsigned char *pa = a, *pb = b;
+    for (size_t i = shim_entry_header_size(nfproto); i < oa[1]; i++)
+        if ((pa[i] ^ pb[i]) & mask[i])
+            return false;
+    return true;
+}
+
+void shim_entry_set_counters(uint8_t nfproto, void *entry, uint64_t packets, uint64_t bytes)
+{
+    struct shim_rule_ip ip;
+    shim_entry_get_ip(nfproto, entry, &ip);
+    ip.pcnt = packets;
+    ip.bcnt = bytes;
+    shim_entry_set_ip(nfproto, entry, &ip);
+}

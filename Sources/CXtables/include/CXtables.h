@@ -122,6 +122,16 @@ unsigned char *shim_entry_mask(uint8_t nfproto, const struct xtables_rule_match 
 /// The i-th match of an entry, NULL past the last.
 const struct xt_entry_match *shim_entry_match(uint8_t nfproto, const void *entry, unsigned int i);
 const struct xt_entry_target *shim_entry_target(uint8_t nfproto, const void *entry);
+/// The whole size of an entry (its next_offset).
+size_t shim_entry_size(uint8_t nfproto, const void *_Nonnull entry);
+/// Blanks the target's name (a verdict or jump is stored under the standard target's "").
+void shim_entry_clear_target_name(uint8_t nfproto, void *_Nonnull entry);
+/// Whether two entries are the same rule as libiptc's delete and check compare them
+/// (header and offsets, then the bytes of matches and target the mask selects).
+bool shim_entry_same(uint8_t nfproto, const void *_Nonnull a, const void *_Nonnull b,
+                     const unsigned char *_Nonnull mask);
+/// Sets an entry's packet and byte counters.
+void shim_entry_set_counters(uint8_t nfproto, void *_Nonnull entry, uint64_t packets, uint64_t bytes);
 
 /* ---- libiptc / libip6tc behind one table of functions ---- */
 

@@ -26,6 +26,7 @@ final class Restore {
 
     func run() throws {
         let input = settings.input!
+        defer { if input != stdin { fclose(input) } }
         let size = 10240
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
         defer { buffer.deallocate() }
@@ -40,7 +41,6 @@ final class Restore {
         if session != nil {
             throw IPTablesError(.other, "\(name): COMMIT expected at line \(lineNumber + 1)\n", style: .plain)
         }
-        if input != stdin { fclose(input) }
         committed?.freesHandle = false
     }
 

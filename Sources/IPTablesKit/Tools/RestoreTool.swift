@@ -29,11 +29,17 @@ public enum RestoreTool {
     }
 
     /// One run on a context and a table provider; the renderer learns the failing line.
+    /// `input`, when given, is read instead of standard input.
     static func run(_ arguments: [String], context: XtablesContext, tables: TableProvider,
-                    renderer: inout ErrorRenderer) throws -> Int32 {
+                    renderer: inout ErrorRenderer, input: String? = nil) throws -> Int32 {
         // Restore counts lines from 0 before it reads any, so even an option error names one.
         renderer.line = 0
-        guard case .restore(let settings) = try parseOptions(arguments, context: context) else { return 0 }
+        guard case .restore(var settings) = try parseOptions(arguments, context: context) else { return 0 }
+        let text = input.map { strdup($0)! }
+        defer { free(text) }
+        if let t = text, settings.input == stdin {
+            settings.input = strlen(t) == 0 ? fopen("/dev/null", "re") : fmemopen(t, strlen(t), "r")
+        }
         let restore = Restore(context: context, tables: tables, argv0: arguments.first ?? context.programName,
                               settings: settings)
         do {

@@ -6,7 +6,7 @@ final class ManPageTests: XCTestCase {
     /// The repository's man/ folder, found from this file's path.
     private var manDir: String {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
+        parts.removeLast(4)
         return parts.joined(separator: "/") + "/man"
     }
 
@@ -17,7 +17,7 @@ final class ManPageTests: XCTestCase {
     /// How roff writes an option: every '-' escaped.
     private func roff(_ option: String) -> String { option.replacingOccurrences(of: "-", with: "\\-") }
 
-    private func assertDocuments(_ options: [(String, Int32, Int32)], shortOptions: String, in text: String, page: String) {
+    private func assertDocuments(_ options: [BaseOptions.Entry], shortOptions: String, in text: String, page: String) {
         for (name, _, _) in options {
             XCTAssertTrue(text.contains(roff("--" + name)), "\(page) lacks --\(name)")
         }

@@ -1,0 +1,27 @@
+import XCTest
+
+/// Golden files under Tests/IPTablesKitTests/Snapshots. `RECORD_SNAPSHOTS=1 swift test`
+/// writes what the code produces now instead of comparing (review the diff, then commit).
+enum Snapshots {
+    /// The Snapshots folder, found from this file's path.
+    static var folder: String {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast()
+        return parts.joined(separator: "/") + "/Snapshots"
+    }
+
+    static var recording: Bool { ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" }
+
+    /// Compares `actual` with the golden file `name` (or records it).
+    static func assert(_ actual: String, matches name: String, file: StaticString = #filePath, line: UInt = #line) {
+        let path = folder + "/" + name
+        if recording {
+            XCTAssertNoThrow(try actual.write(toFile: path, atomically: true, encoding: .utf8), file: file, line: line)
+            return
+        }
+        guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return XCTFail("no snapshot \(name); run with RECORD_SNAPSHOTS=1", file: file, line: line)
+        }
+        XCTAssertEqual(actual, expected, "snapshot \(name)", file: file, line: line)
+    }
+}

@@ -47,7 +47,7 @@ struct MemoryTableState {
 /// kernel's; errors are libiptc's, with its errno and words.
 public final class MemoryTables: TableProvider {
     private var states: [Family: [String: MemoryTableState]] = [:]
-    /// Tables in the order they were first opened (the kernel lists them so).
+    /// Tables, the one opened first last (the kernel lists them so).
     private var order: [Family: [String]] = [:]
 
     /// No tables yet; each comes into being when first opened, as in the kernel.
@@ -68,7 +68,7 @@ public final class MemoryTables: TableProvider {
         }
         if states[family, default: [:]][table] == nil {
             states[family, default: [:]][table] = MemoryTableState(builtins: builtins)
-            order[family, default: []].append(table)
+            order[family, default: []].insert(table, at: 0)
         }
         return MemoryTable(family: family, table: table, state: states[family]![table]!, store: self)
     }

@@ -95,6 +95,31 @@ enum RestoreTokenizer {
         end = at
     }
 
+    /// The 1-based byte column where each word of a line starts (a quoted word at its
+    /// quote), by the same rules as `split`: for error locations.
+    static func wordColumns(_ line: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var columns: [Int] = []
+        var inWord = false, quoteOpen = false, escaped = false
+        for (i, b) in line.enumerated() {
+            if quoteOpen {
+                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 {
+                    quoteOpen = false
+                    inWord = false
+                }
+            } else if b == 0x22 {
+                if !inWord { columns.append(i + 1) }
+                inWord = true
+                quoteOpen = true
+            } else if b == 0x20 || b == 0x09 || b == 0x0A {
+                inWord = false
+            } else if !inWord {
+                columns.append(i + 1)
+                inWord = true
+            }
+        }
+        return columns
+    }
+
     /// The words of a line as Swift strings (for tests and small inputs).
     static func words(_ line: String) throws -> [String] {
         let bytes = Array(line.utf8)

@@ -275,7 +275,13 @@ final class Restore {
         }
         context.setLine(lineNumber)
         let parser = RuleParser(context: context, argv: argv, restore: true, table: currentTable)
-        guard case .run(let command) = try parser.parse() else { throw RestoreEnded() }
+        let outcome: RuleParser.Outcome
+        do {
+            outcome = try parser.parse()
+        } catch let e as IPTablesError {
+            throw located(e, in: line, restStart: restStart, wordsBefore: prefix.starts.count + counterWords.count)
+        }
+        guard case .run(let command) = outcome else { throw RestoreEnded() }
         defer { command.release() }
         do {
             try CommandRunner(command: command, session: session!, context: context).run()
@@ -284,6 +290,17 @@ final class Restore {
         }
         context.output.flush()
         return true
+    }
+
+    /// The error with the byte column of the word it names, counted in the input line.
+    private func located(_ e: IPTablesError, in line: UnsafeBufferPointer<UInt8>, restStart: Int,
+                         wordsBefore: Int) -> IPTablesError {
+        guard let argument = e.location?.argument, argument >= wordsBefore else { return e }
+        let columns = RestoreTokenizer.wordColumns(UnsafeBufferPointer(rebasing: line[restStart...]))
+        var located = e
+        let k = argument - wordsBefore
+        if k < columns.count { located.location?.column = restStart + columns[k] }
+        return located
     }
 
     private func commit() -> Bool {

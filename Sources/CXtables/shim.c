@@ -662,3 +662,10 @@ void shim_entry_set_counters(uint8_t nfproto, void *entry, uint64_t packets, uin
     ip.bcnt = bytes;
     shim_entry_set_ip(nfproto, entry, &ip);
 }
+
+void shim_entry_set_target_name(uint8_t nfproto, void *entry, const char *name)
+{
+    struct xt_entry_target *t = (void *)((unsigned char *)entry + entry_offsets(nfproto, entry)[0]);
+    memset(t->u.user.name, 0, sizeof(t->u.user.name));
+    strncpy(t->u.user.name, name, sizeof(t->u.user.name) - 1);
+}

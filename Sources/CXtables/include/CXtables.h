@@ -130,6 +130,8 @@ void shim_entry_clear_target_name(uint8_t nfproto, void *_Nonnull entry);
 /// (header and offsets, then the bytes of matches and target the mask selects).
 bool shim_entry_same(uint8_t nfproto, const void *_Nonnull a, const void *_Nonnull b,
                      const unsigned char *_Nonnull mask);
+/// Names the target of an entry (a verdict or chain label under the standard target).
+void shim_entry_set_target_name(uint8_t nfproto, void *_Nonnull entry, const char *_Nonnull name);
 /// Sets an entry's packet and byte counters.
 void shim_entry_set_counters(uint8_t nfproto, void *_Nonnull entry, uint64_t packets, uint64_t bytes);
 

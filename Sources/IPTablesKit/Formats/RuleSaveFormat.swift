@@ -23,6 +23,14 @@ struct RuleSaveFormat {
 
     /// Writes one rule line (extensions write their parts themselves, in order).
     mutating func write(entry: UnsafeRawPointer, chain: String, counters: Counters) throws {
+        try RuleSaveFormat.writeLine(entry: entry, chain: chain, counters: counters, context: context,
+                                     session: session, into: &out)
+        if out.count >= 1 << 16 { out.flush() }
+    }
+
+    /// Writes one rule line into a given writer.
+    static func writeLine(entry: UnsafeRawPointer, chain: String, counters: Counters, context: XtablesContext,
+                          session: TableSession, into out: inout LineWriter) throws {
         let family = session.family
         let h = RuleHeader(entry: entry, family: family)
         let inv = h.invflags
@@ -54,6 +62,5 @@ struct RuleSaveFormat {
         try ExtensionPrinter.saveTarget(entry: entry, isGoto: h.flags & family.gotoFlag != 0,
                                         label: session.targetLabel(of: entry), context: context, into: &out)
         out.put(byte: 0x0A)
-        if out.count >= 1 << 16 { out.flush() }
     }
 }

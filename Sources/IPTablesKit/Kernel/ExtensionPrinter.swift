@@ -68,26 +68,31 @@ enum ExtensionPrinter {
     /// The save form (" -m name --opt …") of a rule's matches.
     static func saveMatches(entry: UnsafeRawPointer, context: XtablesContext, into out: inout LineWriter) throws {
         var i: UInt32 = 0
-        while let m = shim_entry_match(context.family.nfproto, entry, i) {
-            i += 1
-            let name = shim_match_name(m)!
-            let found = context.printLookups.match(name, revision: shim_match_revision(m), in: context)
-            guard let match = found.any else {
-                if shim_match_size(m) != 0 {
-                    out.flush()
-                    throw IPTablesError(.other, "Can't find library for match `\(String(cString: name))'\n", style: .plain)
-                }
-                continue
+        while try saveMatch(i, entry: entry, context: context, into: &out) { i += 1 }
+    }
+
+    /// The save form of match `index`; false past the last match.
+    static func saveMatch(_ index: UInt32, entry: UnsafeRawPointer, context: XtablesContext,
+                          into out: inout LineWriter) throws -> Bool {
+        guard let m = shim_entry_match(context.family.nfproto, entry, index) else { return false }
+        let name = shim_match_name(m)!
+        let found = context.printLookups.match(name, revision: shim_match_revision(m), in: context)
+        guard let match = found.any else {
+            if shim_match_size(m) != 0 {
+                out.flush()
+                throw IPTablesError(.other, "Can't find library for match `\(String(cString: name))'\n", style: .plain)
             }
-            let shown = found.exact ?? match
-            out.put(" -m ")
-            if let alias = shown.pointee.alias { out.put(cString: alias(m)!) } else { out.put(cString: name) }
-            if let e = found.exact, e.pointee.save != nil {
-                try run(into: &out) { shim_match_save(e, entry, m) }
-            } else if match.pointee.save != nil {
-                out.put(" [unsupported revision]")
-            }
+            return true
         }
+        let shown = found.exact ?? match
+        out.put(" -m ")
+        if let alias = shown.pointee.alias { out.put(cString: alias(m)!) } else { out.put(cString: name) }
+        if let e = found.exact, e.pointee.save != nil {
+            try run(into: &out) { shim_match_save(e, entry, m) }
+        } else if match.pointee.save != nil {
+            out.put(" [unsupported revision]")
+        }
+        return true
     }
 
     /// The save form of a rule's target (" -j X …" / " -g CHAIN"); `label` is libiptc's

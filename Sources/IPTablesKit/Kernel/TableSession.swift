@@ -1,20 +1,6 @@
 import CXtables
 import Glibc
 
-/// A built-in chain's policy and its counters.
-public struct Policy: Equatable, Sendable {
-    /// ACCEPT or DROP (a verdict).
-    public var name: String
-    public var packets: UInt64
-    public var bytes: UInt64
-
-    public init(name: String, packets: UInt64 = 0, bytes: UInt64 = 0) {
-        self.name = name
-        self.packets = packets
-        self.bytes = bytes
-    }
-}
-
 /// One table opened for reading and changing, as libiptc offers it: the command runner,
 /// restore and the printers work on this protocol, so they run the same on the kernel's
 /// table (`LibiptcTable`) and on one in memory (`MemoryTable`). Rules are encoded entries

@@ -9,7 +9,7 @@ public final class XtablesContext {
     /// The family this context parses and prints.
     public let family: Family
     /// The program name in messages ("iptables", "ip6tables-restore", …).
-    public let programName: String
+    public internal(set) var programName: String
     /// Where printers write.
     public var output: OutputSink
     /// Where warnings and notices go (stderr for the tools).

@@ -75,8 +75,8 @@ public enum SaveTool {
         }
     }
 
-    /// ctime(3) of the current time, with its newline.
-    static func now() -> String {
+    /// ctime(3) of the current time, with its newline: the clock of the save header lines.
+    public static func now() -> String {
         var t = time(nil)
         var buf = [CChar](repeating: 0, count: 64)
         return ctime_r(&t, &buf).map { String(cString: $0) } ?? "\n"

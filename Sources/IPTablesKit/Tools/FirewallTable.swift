@@ -1,0 +1,126 @@
+/// One open table of a `Firewall`: read its chains and rules as values, change them with
+/// iptables' own words or with `Rule` values, then `commit()` (nothing reaches the kernel
+/// before). Errors are `IPTablesError`s with libiptc's text.
+public final class FirewallTable {
+    /// The table's name ("filter", "nat", …).
+    public var name: String { session.table }
+    private let firewall: Firewall
+    private let session: TableSession
+    private var lock: XtablesLock?
+
+    init(firewall: Firewall, session: TableSession, lock: XtablesLock?) {
+        self.firewall = firewall
+        self.session = session
+        self.lock = lock
+    }
+
+    private var context: XtablesContext { firewall.context }
+
+    /// The chains: built-ins in hook order, then user chains sorted.
+    public var chains: [String] { session.chains() }
+
+    /// A built-in chain's policy; nil for a user chain.
+    public func policy(of chain: String) -> Policy? { session.policy(of: chain) }
+
+    /// The rules of a chain, decoded.
+    public func rules(in chain: String) throws -> [Rule] {
+        guard session.isChain(chain) else { throw IPTablesError.kernel(errno: 2).described(by: session) }
+        return try firewall.withOutput {
+            let decoder = RuleDecoder(context: context, session: session)
+            return try session.rules(of: chain).map { try decoder.decode($0, chain: chain) }
+        }.0
+    }
+
+    /// The table as values.
+    public func values() throws -> TableRules {
+        TableRules(name: name, chains: try chains.map {
+            ChainRules(name: $0, policy: session.isBuiltin($0) ? session.policy(of: $0) : nil, rules: try rules(in: $0))
+        })
+    }
+
+    /// Runs any iptables command on this table, given as its words after the program name
+    /// (`["-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "ACCEPT"]`, `["-L", "-n"]`);
+    /// returns what it printed. Not committed until `commit()`.
+    @discardableResult
+    public func run(_ words: [String]) throws -> String {
+        try firewall.withOutput {
+            let parser = RuleParser(context: context, arguments: [context.programName, "-t", name] + words, restore: false)
+            guard case .run(let command) = try parser.parse() else { return }
+            defer { command.release() }
+            guard command.table == name else {
+                throw IPTablesError.parameter("this table is `\(name)', the command names `\(command.table)'")
+            }
+            do {
+                try CommandRunner(command: command, session: session, context: context).run()
+            } catch let e as IPTablesError {
+                throw e.described(by: session)
+            }
+        }.1
+    }
+
+    /// Appends a rule given by its specification (the words after `-A CHAIN`).
+    public func append(_ specification: [String], to chain: String) throws {
+        try run(["-A", chain] + specification)
+    }
+
+    /// Inserts a rule at a position (1 = first).
+    public func insert(_ specification: [String], into chain: String, at position: Int = 1) throws {
+        try run(["-I", chain, String(position)] + specification)
+    }
+
+    /// Replaces the rule at a position (1 = first).
+    public func replace(_ specification: [String], in chain: String, at position: Int) throws {
+        try run(["-R", chain, String(position)] + specification)
+    }
+
+    /// Deletes the first rule matching a specification.
+    public func delete(_ specification: [String], from chain: String) throws {
+        try run(["-D", chain] + specification)
+    }
+
+    /// Deletes the rule at a position (1 = first).
+    public func delete(at position: Int, from chain: String) throws {
+        try run(["-D", chain, String(position)])
+    }
+
+    /// Appends a rule value as it was decoded (its encoded entry, written back unchanged).
+    public func append(_ rule: Rule, to chain: String) throws {
+        try firewall.context.activate()
+        do {
+            try RuleEntryWriter.append(rule, to: chain, session: session, family: firewall.family)
+        } catch let e as IPTablesError {
+            throw e.described(by: session)
+        }
+    }
+
+    public func createChain(_ chain: String) throws { try run(["-N", chain]) }
+    public func deleteChain(_ chain: String) throws { try run(["-X", chain]) }
+    public func renameChain(_ chain: String, to newName: String) throws { try run(["-E", chain, newName]) }
+    public func flush(_ chain: String? = nil) throws { try run(["-F"] + (chain.map { [$0] } ?? [])) }
+    public func setPolicy(_ policy: String, of chain: String) throws { try run(["-P", chain, policy]) }
+
+    /// Makes this table hold exactly the given chains and rules (policies included).
+    func load(_ values: TableRules) throws {
+        try flush()
+        for c in chains where !session.isBuiltin(c) { try deleteChain(c) }
+        for c in values.chains where c.policy == nil { try createChain(c.name) }
+        for c in values.chains {
+            if let p = c.policy { try session.setPolicy(c.name, p.name, counters: (p.packets, p.bytes)) }
+            for r in c.rules { try append(r, to: c.name) }
+        }
+    }
+
+    /// The table in iptables-save's format.
+    public func saveText(counters: Bool = false, clock: () -> String = SaveTool.now) throws -> String {
+        try firewall.withOutput {
+            try SaveFormat.write(table: name, session: session, context: context, programName: firewall.family.toolName + "-save",
+                                 counters: counters, clock: clock)
+        }.1
+    }
+
+    /// Sends the table to the kernel (or the memory store) and gives the lock back.
+    public func commit() throws {
+        defer { lock?.release(); lock = nil }
+        do { try session.commit() } catch let e as IPTablesError { throw e.described(by: session) }
+    }
+}

@@ -23,6 +23,8 @@
 #include <libiptc/libiptc.h>
 #include <libiptc/libip6tc.h>
 
+#pragma clang assume_nonnull begin
+
 /* ---- Errors caught from exit_err ---- */
 
 /// The xtables_exittype of the last caught error (1 other, 2 parameter, 3 version, 4 resource).
@@ -48,11 +50,12 @@ void shim_reset_extension_flags(void);
 /* ---- Extensions ---- */
 
 /// Finds (and with tryload, loads) a match; MUST_SUCCEED failures are caught.
-int shim_find_match(const char *name, enum xtables_tryload tryload,
-                    struct xtables_rule_match **list, struct xtables_match **out);
+int shim_find_match(const char *_Nonnull name, enum xtables_tryload tryload,
+                    struct xtables_rule_match *_Nullable *_Nullable list,
+                    struct xtables_match *_Nullable *_Nonnull out);
 /// Finds (and with tryload, loads) a target; MUST_SUCCEED failures are caught.
-int shim_find_target(const char *name, enum xtables_tryload tryload,
-                     struct xtables_target **out);
+int shim_find_target(const char *_Nonnull name, enum xtables_tryload tryload,
+                     struct xtables_target *_Nullable *_Nonnull out);
 /// Gives a found match its zeroed entry blob with name and revision (entry_name: the
 /// name stored in the blob), runs its init, and merges its options unless it is a clone.
 int shim_match_prepare(struct xtables_match *m, const char *entry_name);
@@ -61,41 +64,53 @@ int shim_proto_match_prepare(struct xtables_match *m);
 /// The same for a target; always merges its options.
 int shim_target_prepare(struct xtables_target *t, const char *entry_name);
 /// An allocated standard target blob naming `label` (a chain, verdict or "" for none).
-int shim_standard_target(const char *label, bool set_revision, struct xtables_target **out);
+int shim_standard_target(const char *_Nonnull label, bool set_revision, struct xtables_target *_Nullable *_Nonnull out);
 /// Hands option code c to a match / target parser (xtables_option_mpcall/tpcall).
-int shim_match_parse(int c, char **argv, bool invert, struct xtables_match *m, void *fw);
-int shim_target_parse(int c, char **argv, bool invert, struct xtables_target *t, void *fw);
+int shim_match_parse(int c, char *_Nullable *_Nonnull argv, bool invert, struct xtables_match *_Nonnull m, void *_Nonnull fw);
+/// (The same for the target.)
+int shim_target_parse(int c, char *_Nullable *_Nonnull argv, bool invert, struct xtables_target *_Nonnull t, void *_Nonnull fw);
 /// Final checks of every match of the rule and of its target.
-int shim_final_checks(struct xtables_rule_match *list, struct xtables_target *t);
+int shim_final_checks(struct xtables_rule_match *_Nullable list, struct xtables_target *_Nullable t);
 /// Frees the per-rule match list and the target blob.
-void shim_free_rule(struct xtables_rule_match **list, struct xtables_target *t);
+void shim_free_rule(struct xtables_rule_match *_Nullable *_Nonnull list, struct xtables_target *_Nullable t);
 
 /* ---- Parsing helpers of libxtables that may call exit_err ---- */
+/// xtables_parse_protocol: a -p name or number into its number.
 int shim_parse_protocol(const char *s, uint16_t *out);
+/// xtables_parse_interface: an -i/-o name (with `+` wildcard) into name and mask (IFNAMSIZ each).
 int shim_parse_interface(const char *arg, char *name, unsigned char *mask);
 /// Parses a comma list of host/network[/mask] for the family; addresses and masks are
 /// 16-byte slots (IPv4 uses the first 4 bytes), freed with free().
-int shim_parse_addresses(uint8_t nfproto, const char *spec,
-                         uint8_t **addrs, uint8_t **masks, unsigned int *count);
+int shim_parse_addresses(uint8_t nfproto, const char *_Nonnull spec,
+                         uint8_t *_Nullable *_Nonnull addrs, uint8_t *_Nullable *_Nonnull masks, unsigned int *_Nonnull count);
 
 /* ---- Printing through extensions (they print with C stdio) ---- */
+/// A match's -L text (its print callback), errors caught.
 int shim_match_print(const struct xtables_match *mt, const void *ip,
                      const struct xt_entry_match *m, int numeric);
+/// A match's save text (its save callback), errors caught.
 int shim_match_save(const struct xtables_match *mt, const void *ip,
                     const struct xt_entry_match *m);
+/// A target's -L text (its print callback), errors caught.
 int shim_target_print(const struct xtables_target *tt, const void *ip,
                       const struct xt_entry_target *t, int numeric);
+/// A target's save text (its save callback), errors caught.
 int shim_target_save(const struct xtables_target *tt, const void *ip,
                      const struct xt_entry_target *t);
 /// Name fields of the entry blobs (they live in a union Swift reads awkwardly).
 const char *shim_match_name(const struct xt_entry_match *m);
+/// The revision a match blob records.
 uint8_t shim_match_revision(const struct xt_entry_match *m);
+/// A match blob's whole size (header and data).
 uint16_t shim_match_size(const struct xt_entry_match *m);
+/// The target blob's name ("" for a verdict or jump read from the kernel).
 const char *shim_target_name(const struct xt_entry_target *t);
+/// The revision a target blob records.
 uint8_t shim_target_revision(const struct xt_entry_target *t);
+/// A target blob's whole size (header and data).
 uint16_t shim_target_size(const struct xt_entry_target *t);
 /// The entry blob a loaded target is filling for the current rule.
-struct xt_entry_target *shim_target_blob(const struct xtables_target *t);
+struct xt_entry_target *_Nullable shim_target_blob(const struct xtables_target *_Nonnull t);
 
 /* ---- Entry layout (struct ipt_entry / struct ip6t_entry) ---- */
 
@@ -111,16 +126,19 @@ struct shim_rule_ip {
 
 /// A zeroed entry header (no matches, no target) to hand to extension parsers as `fw`.
 void *shim_entry_scratch(uint8_t nfproto);
+/// Writes the header fields (and counters) into an entry of the family's layout.
 void shim_entry_set_ip(uint8_t nfproto, void *entry, const struct shim_rule_ip *ip);
+/// Reads an entry's header fields (and counters).
 void shim_entry_get_ip(uint8_t nfproto, const void *entry, struct shim_rule_ip *ip);
 /// A new malloc'd entry: header, each match blob of the list in order, then the target blob.
-void *shim_entry_build(uint8_t nfproto, const struct shim_rule_ip *ip,
-                       const struct xtables_rule_match *list, const struct xt_entry_target *t);
+void *_Nonnull shim_entry_build(uint8_t nfproto, const struct shim_rule_ip *_Nonnull ip,
+                       const struct xtables_rule_match *_Nullable list, const struct xt_entry_target *_Nonnull t);
 /// The comparison mask libiptc's delete/check use (header, userspacesize of each part).
-unsigned char *shim_entry_mask(uint8_t nfproto, const struct xtables_rule_match *list,
-                               const struct xtables_target *t);
+unsigned char *_Nonnull shim_entry_mask(uint8_t nfproto, const struct xtables_rule_match *_Nullable list,
+                               const struct xtables_target *_Nonnull t);
 /// The i-th match of an entry, NULL past the last.
-const struct xt_entry_match *shim_entry_match(uint8_t nfproto, const void *entry, unsigned int i);
+const struct xt_entry_match *_Nullable shim_entry_match(uint8_t nfproto, const void *_Nonnull entry, unsigned int i);
+/// An entry's target blob.
 const struct xt_entry_target *shim_entry_target(uint8_t nfproto, const void *entry);
 /// The whole size of an entry (its next_offset).
 size_t shim_entry_size(uint8_t nfproto, const void *_Nonnull entry);
@@ -138,17 +156,17 @@ void shim_entry_set_counters(uint8_t nfproto, void *_Nonnull entry, uint64_t pac
 /* ---- libiptc / libip6tc behind one table of functions ---- */
 
 struct shim_tc {
-    struct xtc_handle *(*open)(const char *table);
+    struct xtc_handle *_Nullable (*_Nonnull open)(const char *_Nonnull table);
     int (*commit)(struct xtc_handle *h);
     void (*release)(struct xtc_handle *h);
-    const char *(*first_chain)(struct xtc_handle *h);
-    const char *(*next_chain)(struct xtc_handle *h);
-    const void *(*first_rule)(const char *chain, struct xtc_handle *h);
-    const void *(*next_rule)(const void *prev, struct xtc_handle *h);
-    const char *(*get_target)(const void *e, struct xtc_handle *h);
+    const char *_Nullable (*_Nonnull first_chain)(struct xtc_handle *_Nonnull h);
+    const char *_Nullable (*_Nonnull next_chain)(struct xtc_handle *_Nonnull h);
+    const void *_Nullable (*_Nonnull first_rule)(const char *_Nonnull chain, struct xtc_handle *_Nonnull h);
+    const void *_Nullable (*_Nonnull next_rule)(const void *_Nonnull prev, struct xtc_handle *_Nonnull h);
+    const char *_Nonnull (*_Nonnull get_target)(const void *_Nonnull e, struct xtc_handle *_Nonnull h);
     int (*is_chain)(const char *chain, struct xtc_handle *h);
     int (*builtin)(const char *chain, struct xtc_handle *h);
-    const char *(*get_policy)(const char *chain, struct xt_counters *c, struct xtc_handle *h);
+    const char *_Nullable (*_Nonnull get_policy)(const char *_Nonnull chain, struct xt_counters *_Nonnull c, struct xtc_handle *_Nonnull h);
     int (*get_references)(unsigned int *refs, const char *chain, struct xtc_handle *h);
     int (*append)(const char *chain, const void *e, struct xtc_handle *h);
     int (*insert)(const char *chain, const void *e, unsigned int num, struct xtc_handle *h);
@@ -159,13 +177,13 @@ struct shim_tc {
     int (*flush)(const char *chain, struct xtc_handle *h);
     int (*zero)(const char *chain, struct xtc_handle *h);
     int (*zero_counter)(const char *chain, unsigned int num, struct xtc_handle *h);
-    struct xt_counters *(*read_counter)(const char *chain, unsigned int num, struct xtc_handle *h);
+    struct xt_counters *_Nullable (*_Nonnull read_counter)(const char *_Nonnull chain, unsigned int num, struct xtc_handle *_Nonnull h);
     int (*set_counter)(const char *chain, unsigned int num, struct xt_counters *c, struct xtc_handle *h);
     int (*create_chain)(const char *chain, struct xtc_handle *h);
     int (*delete_chain)(const char *chain, struct xtc_handle *h);
     int (*rename_chain)(const char *old, const char *newname, struct xtc_handle *h);
-    int (*set_policy)(const char *chain, const char *policy, struct xt_counters *c, struct xtc_handle *h);
-    const char *(*strerror)(int err);
+    int (*_Nonnull set_policy)(const char *_Nonnull chain, const char *_Nonnull policy, struct xt_counters *_Nullable c, struct xtc_handle *_Nonnull h);
+    const char *_Nonnull (*_Nonnull strerror)(int err);
     /// libiptc's debugging dump of the whole table (iptables -vv).
     void (*dump)(struct xtc_handle *h);
 };
@@ -191,7 +209,11 @@ void shim_forget_extensions(void);
 /* ---- stdio ---- */
 /// Writes bytes to C stdout (the stream extensions print to), keeping output order.
 void shim_out(const char *s, size_t n);
+/// Writes bytes to C stderr, C stdout flushed first (iptables' order of the two).
 void shim_err(const char *s, size_t n);
+/// Flushes C stdout.
 void shim_flush(void);
+
+#pragma clang assume_nonnull end
 
 #endif

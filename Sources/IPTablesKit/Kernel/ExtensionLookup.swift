@@ -116,7 +116,7 @@ struct ProtocolNames {
     }
 
     private static func uncached(_ number: UInt16, lookup: Bool) -> String? {
-        var p = shim_chain_protos()!
+        var p = shim_chain_protos()
         while let n = p.pointee.name {
             if UInt16(p.pointee.num) == number { return String(cString: n) }
             p += 1

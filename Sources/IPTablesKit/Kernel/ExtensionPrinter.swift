@@ -31,7 +31,7 @@ enum ExtensionPrinter {
         var i: UInt32 = 0
         while let m = shim_entry_match(nf, entry, i) {
             i += 1
-            let nameC = shim_match_name(m)!
+            let nameC = shim_match_name(m)
             let found = context.printLookups.match(nameC, revision: shim_match_revision(m), in: context)
             if let match = found.any {
                 if let e = found.exact, e.pointee.print != nil {
@@ -52,7 +52,7 @@ enum ExtensionPrinter {
 
     private static func listTarget(entry: UnsafeRawPointer, targetName: String, numeric n: Int32,
                                    context: XtablesContext, into out: inout LineWriter) throws {
-        let t = shim_entry_target(context.family.nfproto, entry)!
+        let t = shim_entry_target(context.family.nfproto, entry)
         let found = targetName.withCString { context.printLookups.target($0, revision: shim_target_revision(t), in: context) }
         if let target = found.any {
             if let e = found.exact, e.pointee.print != nil {
@@ -75,7 +75,7 @@ enum ExtensionPrinter {
     static func saveMatch(_ index: UInt32, entry: UnsafeRawPointer, context: XtablesContext,
                           into out: inout LineWriter) throws -> Bool {
         guard let m = shim_entry_match(context.family.nfproto, entry, index) else { return false }
-        let name = shim_match_name(m)!
+        let name = shim_match_name(m)
         let found = context.printLookups.match(name, revision: shim_match_revision(m), in: context)
         guard let match = found.any else {
             if shim_match_size(m) != 0 {
@@ -99,8 +99,8 @@ enum ExtensionPrinter {
     /// name of the target (a verdict, a chain, an extension, or "").
     static func saveTarget(entry: UnsafeRawPointer, isGoto: Bool, label: UnsafePointer<CChar>,
                            context: XtablesContext, into out: inout LineWriter) throws {
-        let t = shim_entry_target(context.family.nfproto, entry)!
-        let blob = shim_target_name(t)!
+        let t = shim_entry_target(context.family.nfproto, entry)
+        let blob = shim_target_name(t)
         if blob.pointee == 0 {
             if label.pointee != 0 {
                 out.put(isGoto ? " -g " : " -j ")

@@ -81,7 +81,7 @@ struct RuleDecoder {
                                         context: context, into: &line)
         let words = try RestoreTokenizer.words(String(decoding: line.bytes, as: UTF8.self))
         guard words.count >= 2 else { return (nil, false) }
-        let t = shim_entry_target(family.nfproto, entry)!
+        let t = shim_entry_target(family.nfproto, entry)
         return (ExtensionSpec(name: words[1], revision: shim_target_revision(t), options: Array(words.dropFirst(2))), isGoto)
     }
 }

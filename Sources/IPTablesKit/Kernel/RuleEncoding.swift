@@ -23,7 +23,7 @@ extension RuleDraft {
     }
 
     /// The name stored in the target blob (what -v echoes as the target).
-    var targetName: String { String(cString: shim_target_name(shim_target_blob(target!))) }
+    var targetName: String { String(cString: shim_target_name(shim_target_blob(target!)!)) }
 
     /// Runs `body` with each encoded entry (one per source/destination pair, in iptables'
     /// order) and, when asked, the comparison mask libiptc's delete and check take.
@@ -31,7 +31,7 @@ extension RuleDraft {
                      _ body: (UnsafeRawPointer, UnsafeMutablePointer<UInt8>?) throws -> Void) throws {
         var h = header
         let nf = context.family.nfproto
-        let entry = shim_entry_build(nf, &h, matches, shim_target_blob(target!))!
+        let entry = shim_entry_build(nf, &h, matches, shim_target_blob(target!)!)
         defer { free(entry) }
         let mask = wantMask ? shim_entry_mask(nf, matches, target!) : nil
         defer { free(mask) }

@@ -71,9 +71,9 @@ final class LibiptcTable: TableSession {
     /// Returns nil with errno set when the table cannot be initialised.
     static func open(family: Family, table: String) -> LibiptcTable? {
         let tc = family.tc.pointee
-        if let h = tc.open!(table) { return LibiptcTable(family: family, table: table, tc: tc, handle: h) }
+        if let h = tc.open(table) { return LibiptcTable(family: family, table: table, tc: tc, handle: h) }
         let saved = errno
-        if xtables_load_ko(xtables_modprobe_program, false) != -1, let h = tc.open!(table) {
+        if xtables_load_ko(xtables_modprobe_program, false) != -1, let h = tc.open(table) {
             return LibiptcTable(family: family, table: table, tc: tc, handle: h)
         }
         errno = saved
@@ -92,10 +92,10 @@ final class LibiptcTable: TableSession {
     /// (iptables-legacy skips it too whenever a command fails).
     var freesHandle = true
 
-    deinit { if freesHandle { tc.release!(handle) } }
+    deinit { if freesHandle { tc.release(handle) } }
 
     /// The library's text for an errno of its last call.
-    func message(for err: Int32) -> String { String(cString: tc.strerror!(err)!) }
+    func message(for err: Int32) -> String { String(cString: tc.strerror(err)) }
 
     /// Throws libiptc's errno when a call failed.
     private func ok(_ r: Int32) throws {
@@ -107,10 +107,10 @@ final class LibiptcTable: TableSession {
     /// Chain names in libiptc's order: built-ins in hook order, then user chains sorted.
     func chains() -> [String] {
         var out: [String] = []
-        var c = tc.first_chain!(handle)
+        var c = tc.first_chain(handle)
         while let name = c {
             out.append(String(cString: name))
-            c = tc.next_chain!(handle)
+            c = tc.next_chain(handle)
         }
         return out
     }
@@ -118,23 +118,23 @@ final class LibiptcTable: TableSession {
     /// The rules of a chain in order (entry pointers valid until the table changes).
     func rules(of chain: String) -> [UnsafeRawPointer] {
         var out: [UnsafeRawPointer] = []
-        var r = tc.first_rule!(chain, handle)
+        var r = tc.first_rule(chain, handle)
         while let e = r {
             out.append(e)
-            r = tc.next_rule!(e, handle)
+            r = tc.next_rule(e, handle)
         }
         return out
     }
 
 
     /// libiptc's name of the rule's target: a verdict, a chain, an extension or "".
-    func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> { tc.get_target!(entry, handle)! }
+    func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> { tc.get_target(entry, handle) }
     // MARK: - Which chains exist
 
     /// The built-in chains of this table. They carry hook names and no chain is ever made
     /// or renamed into one, so asking libiptc about the five hook names once is exact (a
     /// user chain may take a hook name its table lacks) and spares a lookup per chain.
-    private lazy var builtinNames: [String] = LibiptcTable.hookNames.filter { tc.builtin!($0, handle) > 0 }
+    private lazy var builtinNames: [String] = LibiptcTable.hookNames.filter { tc.builtin($0, handle) > 0 }
 
     /// The names a built-in chain can have, one per netfilter hook.
     private static let hookNames = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
@@ -164,44 +164,44 @@ final class LibiptcTable: TableSession {
 
     func isChain(_ name: String) -> Bool {
         if mirrored() { return mirror!.contains(name) }
-        return tc.is_chain!(name, handle) != 0
+        return tc.is_chain(name, handle) != 0
     }
 
     /// The policy and its counters of a built-in chain; nil for a user chain.
     func policy(of chain: String) -> Policy? {
         var c = xt_counters()
-        guard let p = tc.get_policy!(chain, &c, handle) else { return nil }
+        guard let p = tc.get_policy(chain, &c, handle) else { return nil }
         return Policy(name: String(cString: p), packets: c.pcnt, bytes: c.bcnt)
     }
 
     func references(of chain: String) -> Int? {
         var refs: UInt32 = 0
-        return tc.get_references!(&refs, chain, handle) != 0 ? Int(refs) : nil
+        return tc.get_references(&refs, chain, handle) != 0 ? Int(refs) : nil
     }
 
     // MARK: - Writing
 
-    func append(_ chain: String, _ e: UnsafeRawPointer) throws { try ok(tc.append!(chain, e, handle)) }
-    func insert(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { try ok(tc.insert!(chain, e, index, handle)) }
-    func replace(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { try ok(tc.replace!(chain, e, index, handle)) }
+    func append(_ chain: String, _ e: UnsafeRawPointer) throws { try ok(tc.append(chain, e, handle)) }
+    func insert(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { try ok(tc.insert(chain, e, index, handle)) }
+    func replace(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { try ok(tc.replace(chain, e, index, handle)) }
     func delete(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws {
-        try ok(tc.delete_entry!(chain, e, mask, handle))
+        try ok(tc.delete_entry(chain, e, mask, handle))
     }
     func check(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws {
-        try ok(tc.check!(chain, e, mask, handle))
+        try ok(tc.check(chain, e, mask, handle))
     }
-    func deleteRule(_ chain: String, at index: UInt32) throws { try ok(tc.delete_num!(chain, index, handle)) }
-    func flush(_ chain: String) throws { try ok(tc.flush!(chain, handle)) }
-    func zero(_ chain: String) throws { try ok(tc.zero!(chain, handle)) }
-    func zeroRule(_ chain: String, number: UInt32) throws { try ok(tc.zero_counter!(chain, number, handle)) }
+    func deleteRule(_ chain: String, at index: UInt32) throws { try ok(tc.delete_num(chain, index, handle)) }
+    func flush(_ chain: String) throws { try ok(tc.flush(chain, handle)) }
+    func zero(_ chain: String) throws { try ok(tc.zero(chain, handle)) }
+    func zeroRule(_ chain: String, number: UInt32) throws { try ok(tc.zero_counter(chain, number, handle)) }
 
     func createChain(_ chain: String) throws {
-        try ok(tc.create_chain!(chain, handle))
+        try ok(tc.create_chain(chain, handle))
         mirror?.insert(chain)
     }
 
     func deleteChain(_ chain: String) throws {
-        try ok(tc.delete_chain!(chain, handle))
+        try ok(tc.delete_chain(chain, handle))
         mirror?.remove(chain)
     }
 
@@ -212,27 +212,27 @@ final class LibiptcTable: TableSession {
     func renameChain(_ old: String, to new: String) throws {
         let userChains = chains().reduce(0) { $0 + (isBuiltin($1) ? 0 : 1) }
         let placeholder = "~iptables-swift-rename~"
-        let padded = userChains % 40 == 1 && tc.is_chain!(placeholder, handle) == 0
-            && tc.create_chain!(placeholder, handle) != 0
-        let renamed = tc.rename_chain!(old, new, handle)
+        let padded = userChains % 40 == 1 && tc.is_chain(placeholder, handle) == 0
+            && tc.create_chain(placeholder, handle) != 0
+        let renamed = tc.rename_chain(old, new, handle)
         let err = errno
-        if padded { _ = tc.delete_chain!(placeholder, handle) }
+        if padded { _ = tc.delete_chain(placeholder, handle) }
         if renamed == 0 { throw IPTablesError.kernel(errno: err) }
         mirror?.remove(old)
         mirror?.insert(new)
     }
 
     func setPolicy(_ chain: String, _ policy: String, counters: (UInt64, UInt64)?) throws {
-        guard let (p, b) = counters else { return try ok(tc.set_policy!(chain, policy, nil, handle)) }
+        guard let (p, b) = counters else { return try ok(tc.set_policy(chain, policy, nil, handle)) }
         var c = xt_counters(pcnt: p, bcnt: b)
-        try ok(tc.set_policy!(chain, policy, &c, handle))
+        try ok(tc.set_policy(chain, policy, &c, handle))
     }
 
     func dump(into out: inout LineWriter) throws {
-        try ExtensionPrinter.run(into: &out) { tc.dump!(handle); return 0 }
+        try ExtensionPrinter.run(into: &out) { tc.dump(handle); return 0 }
     }
 
-    func commit() throws { try ok(tc.commit!(handle)) }
+    func commit() throws { try ok(tc.commit(handle)) }
 }
 
 /// The kernel's tables, through libiptc.
@@ -242,7 +242,7 @@ final class KernelTables: TableProvider {
     func open(family: Family, table: String) throws -> TableSession {
         if let s = LibiptcTable.open(family: family, table: table) { return s }
         let err = errno
-        throw IPTablesError.kernel(errno: err, message: String(cString: family.tc.pointee.strerror!(err)!))
+        throw IPTablesError.kernel(errno: err, message: String(cString: family.tc.pointee.strerror(err)))
     }
 
     /// The tables the kernel has loaded; none when the file does not exist.

@@ -21,78 +21,112 @@ enum RestoreTokenizer {
                       end: inout Int, starts: inout [Int]) throws {
         guard var p = line.baseAddress else { return }
         let stop = p + line.count
-        let out = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
-        var at = end, wordStart = -1
-        var quoteOpen = false, escaped = false
+        var w = WordWriter(out: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self), at: end)
         try RestoreTokenizer.special.withUnsafeBufferPointer { special in
-        while p < stop {
-            // Fast path: a run that needs no decision is copied in one go: ordinary bytes
-            // outside quotes, or inside quotes anything up to the next quote or backslash.
+            while p < stop {
+                // Fast path: a run that needs no decision is copied in one go: ordinary bytes
+                // outside quotes, or inside quotes anything up to the next quote or backslash.
+                let q = w.runEnd(from: p, to: stop, special: special)
+                if q > p {
+                    try w.copyRun(p, count: q - p, starts: &starts)
+                    p = q
+                    continue
+                }
+                try w.decide(p.pointee, starts: &starts)
+                p += 1
+            }
+        }
+        w.endWord()
+        end = w.at
+    }
+
+    /// The writing state of `split`: where the next byte goes, where the word in hand
+    /// started (-1: none), and the quoting state.
+    private struct WordWriter {
+        let out: UnsafeMutablePointer<UInt8>
+        var at: Int
+        var wordStart = -1
+        var quoteOpen = false
+        var escaped = false
+
+        init(out: UnsafeMutablePointer<UInt8>, at: Int) {
+            self.out = out
+            self.at = at
+        }
+
+        /// Where a run of bytes that need no decision ends.
+        @inline(__always)
+        func runEnd(from p: UnsafePointer<UInt8>, to stop: UnsafePointer<UInt8>,
+                    special: UnsafeBufferPointer<Bool>) -> UnsafePointer<UInt8> {
             var q = p
             if !quoteOpen {
                 while q < stop && !special[Int(q.pointee)] { q += 1 }
             } else if !escaped {
                 while q < stop && q.pointee != 0x22 && q.pointee != 0x5C { q += 1 }
             }
-            if q > p {
-                let n = q - p
-                if wordStart < 0 {
-                    wordStart = at
-                    starts.append(at)
-                }
-                if at + n - wordStart > maxWordLength { throw IPTablesError.parameter("Parameter too long!") }
-                (out + at).update(from: p, count: n)
-                at += n
-                p = q
-                continue
-            }
-            let b = p.pointee
-            p += 1
-            var keep = false
+            return q
+        }
+
+        /// Appends a run of word bytes.
+        @inline(__always)
+        mutating func copyRun(_ p: UnsafePointer<UInt8>, count n: Int, starts: inout [Int]) throws {
+            startWord(&starts)
+            if at + n - wordStart > maxWordLength { throw IPTablesError.parameter("Parameter too long!") }
+            (out + at).update(from: p, count: n)
+            at += n
+        }
+
+        /// One byte that quotes, escapes, or separates words.
+        @inline(__always)
+        mutating func decide(_ b: UInt8, starts: inout [Int]) throws {
             if quoteOpen {
                 if escaped {
-                    keep = true
                     escaped = false
-                } else if b == 0x5C {
-                    escaped = true
-                } else if b != 0x22 {
-                    keep = true
-                } else {
-                    // A closing quote ends the word, even an empty one.
-                    quoteOpen = false
-                    if wordStart < 0 { starts.append(at) }
-                    out[at] = 0
-                    at += 1
-                    wordStart = -1
+                    return try keep(b, &starts)
                 }
+                if b == 0x5C { escaped = true; return }
+                if b != 0x22 { return try keep(b, &starts) }
+                // A closing quote ends the word, even an empty one.
+                quoteOpen = false
+                if wordStart < 0 { starts.append(at) }
+                out[at] = 0
+                at += 1
+                wordStart = -1
             } else if b == 0x22 {
                 quoteOpen = true
             } else if b == 0x20 || b == 0x09 || b == 0x0A {
-                if wordStart >= 0 {
-                    out[at] = 0
-                    at += 1
-                    wordStart = -1
-                }
+                endWord()
             } else {
-                keep = true
-            }
-            if keep {
-                if wordStart < 0 {
-                    wordStart = at
-                    starts.append(at)
-                } else if at - wordStart >= maxWordLength {
-                    throw IPTablesError.parameter("Parameter too long!")
-                }
-                out[at] = b
-                at += 1
+                try keep(b, &starts)
             }
         }
+
+        @inline(__always)
+        private mutating func startWord(_ starts: inout [Int]) {
+            if wordStart < 0 {
+                wordStart = at
+                starts.append(at)
+            }
         }
-        if wordStart >= 0 {
-            out[at] = 0
+
+        /// Appends one word byte.
+        @inline(__always)
+        private mutating func keep(_ b: UInt8, _ starts: inout [Int]) throws {
+            if wordStart >= 0 && at - wordStart >= maxWordLength { throw IPTablesError.parameter("Parameter too long!") }
+            startWord(&starts)
+            out[at] = b
             at += 1
         }
-        end = at
+
+        /// Ends the word in hand, if any.
+        @inline(__always)
+        mutating func endWord() {
+            if wordStart >= 0 {
+                out[at] = 0
+                at += 1
+                wordStart = -1
+            }
+        }
     }
 
     /// The 1-based byte column where each word of a line starts (a quoted word at its

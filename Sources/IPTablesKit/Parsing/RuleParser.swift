@@ -74,8 +74,14 @@ final class RuleParser {
 
     /// One getopt result: a command, a generic option, `!`, a stray word, or an extension option.
     private func handle(_ c: Int32) throws -> Step {
+        if c > 255 { return try extensionOption(c) }
+        if try command(c) { return .next }
+        return try option(c)
+    }
+
+    /// A command letter (-A, -D, -L, …) with the arguments it reads; false for anything else.
+    private func command(_ c: Int32) throws -> Bool {
         switch UnicodeScalar(UInt8(truncatingIfNeeded: c)) {
-        case _ where c > 255: return try extensionOption(c)
         case "A": try add(.append); result.chain = arg
         case "C": try add(.check); result.chain = arg
         case "D":
@@ -116,6 +122,14 @@ final class RuleParser {
             try add(.setPolicy); result.chain = arg
             guard scanner.hasNextArgument else { throw IPTablesError.parameter("-P requires a chain and a policy") }
             result.policy = scanner.nextArgument()
+        default: return false
+        }
+        return true
+    }
+
+    /// A generic option, `!`, a stray word, or an extension's option.
+    private func option(_ c: Int32) throws -> Step {
+        switch UnicodeScalar(UInt8(truncatingIfNeeded: c)) {
         case "h": try printHelp(); return .finished
         case "p": try parseProtocol()
         case "s": try set(.source); sourceWord = scanner.index - 1
@@ -137,44 +151,56 @@ final class RuleParser {
             result.verbose += 1
         case "m": try loadMatch(arg)
         case "n": try set(.numeric)
-        case "t":
-            if invert { throw IPTablesError.parameter("unexpected ! flag before --table") }
-            if restore && tableSet { throw IPTablesError.parameter("The -t option cannot be used in \(programName).\n") }
-            result.table = arg
-            tableSet = true
+        case "t": try setTable()
         case "x": try set(.expanded)
         case "V":
             context.output.write(invert ? "Not \(XtablesVersion.string) ;-)\n" : "\(programName) v\(XtablesVersion.string)\n")
             return .finished
-        case "w":
-            if restore { throw IPTablesError.parameter("You cannot use `-w' from iptables-restore") }
-            result.wait = try WaitOptions.seconds(scanner)
-        case "W":
-            if restore { throw IPTablesError.parameter("You cannot use `-W' from iptables-restore") }
-            try WaitOptions.interval(scanner, context: context)
-            waitIntervalSet = true
+        case "w", "W": try waitOption(c == 0x77)
         case "0": try set(.lineNumbers)
         case "M": XtablesProcess.setModprobe(arg)
         case "c": try parseCounters()
-        case "4":
-            if !family.isIPv6 { break }
-            if restore { return .ignoreLine }
-            throw IPTablesError(.parameter, "", style: .tryHelp)
-        case "6":
-            if family.isIPv6 { break }
-            if restore { return .ignoreLine }
-            throw IPTablesError(.parameter, "", style: .tryHelp)
-        case "\u{1}":
-            if scanner.takeBang() {
-                if invert { throw IPTablesError.parameter("multiple consecutive ! not allowed") }
-                invert = true
-                return .again
-            }
-            throw IPTablesError(.parameter, "Bad argument `\(arg)'\n", style: .tryHelp)
+        case "4", "6": return try familyOption(ipv6: c == 0x36)
+        case "\u{1}": return try strayWord()
         default:
             return try extensionOption(c)
         }
         return .next
+    }
+
+    /// -t TABLE (once only in restore).
+    private func setTable() throws {
+        if invert { throw IPTablesError.parameter("unexpected ! flag before --table") }
+        if restore && tableSet { throw IPTablesError.parameter("The -t option cannot be used in \(programName).\n") }
+        result.table = arg
+        tableSet = true
+    }
+
+    /// -w [SECONDS] or -W [USECONDS], refused in restore.
+    private func waitOption(_ seconds: Bool) throws {
+        if restore { throw IPTablesError.parameter("You cannot use `-\(seconds ? "w" : "W")' from iptables-restore") }
+        if seconds {
+            result.wait = try WaitOptions.seconds(scanner)
+        } else {
+            try WaitOptions.interval(scanner, context: context)
+            waitIntervalSet = true
+        }
+    }
+
+    /// -4/-6: nothing for its own family; the other family's ends a restore line quietly
+    /// and is an error on the command line.
+    private func familyOption(ipv6: Bool) throws -> Step {
+        if ipv6 == family.isIPv6 { return .next }
+        if restore { return .ignoreLine }
+        throw IPTablesError(.parameter, "", style: .tryHelp)
+    }
+
+    /// A word that is no option: `!` (inverting what follows) or a stray argument.
+    private func strayWord() throws -> Step {
+        guard scanner.takeBang() else { throw IPTablesError(.parameter, "Bad argument `\(arg)'\n", style: .tryHelp) }
+        if invert { throw IPTablesError.parameter("multiple consecutive ! not allowed") }
+        invert = true
+        return .again
     }
 
     // MARK: - Commands and generic options

@@ -2,22 +2,39 @@
 /// (-L -Z, -S -Z) and reports clashes by bit. Bit order follows iptables' CMD_* values,
 /// which also index `letters`. (`-A`, `-D`, `-L`, …)
 public struct Commands: OptionSet, Hashable, Sendable {
+    /// The bits.
     public let rawValue: UInt32
+    /// A set from its bits.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// -I
     public static let insert = Commands(rawValue: 1 << 0)
+    /// -D with a rule
     public static let delete = Commands(rawValue: 1 << 1)
+    /// -D with a number
     public static let deleteNum = Commands(rawValue: 1 << 2)
+    /// -R
     public static let replace = Commands(rawValue: 1 << 3)
+    /// -A
     public static let append = Commands(rawValue: 1 << 4)
+    /// -L
     public static let list = Commands(rawValue: 1 << 5)
+    /// -F
     public static let flush = Commands(rawValue: 1 << 6)
+    /// -Z
     public static let zero = Commands(rawValue: 1 << 7)
+    /// -N
     public static let newChain = Commands(rawValue: 1 << 8)
+    /// -X
     public static let deleteChain = Commands(rawValue: 1 << 9)
+    /// -P
     public static let setPolicy = Commands(rawValue: 1 << 10)
+    /// -E
     public static let renameChain = Commands(rawValue: 1 << 11)
+    /// -S
     public static let listRules = Commands(rawValue: 1 << 12)
+    /// -Z with a number
     public static let zeroNum = Commands(rawValue: 1 << 13)
+    /// -C
     public static let check = Commands(rawValue: 1 << 14)
 
     /// Commands that carry a rule specification.
@@ -36,19 +53,33 @@ public struct Commands: OptionSet, Hashable, Sendable {
 
 /// The generic (non-extension) options of a rule command, as bits in iptables' order.
 public struct GenericOptions: OptionSet, Sendable {
+    /// The bits.
     public let rawValue: UInt32
+    /// A set from its bits.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// -n
     public static let numeric = GenericOptions(rawValue: 1 << 0)
+    /// -s
     public static let source = GenericOptions(rawValue: 1 << 1)
+    /// -d
     public static let destination = GenericOptions(rawValue: 1 << 2)
+    /// -p
     public static let proto = GenericOptions(rawValue: 1 << 3)
+    /// -j or -g
     public static let jump = GenericOptions(rawValue: 1 << 4)
+    /// -v
     public static let verbose = GenericOptions(rawValue: 1 << 5)
+    /// -x
     public static let expanded = GenericOptions(rawValue: 1 << 6)
+    /// -i
     public static let inInterface = GenericOptions(rawValue: 1 << 7)
+    /// -o
     public static let outInterface = GenericOptions(rawValue: 1 << 8)
+    /// --line-numbers
     public static let lineNumbers = GenericOptions(rawValue: 1 << 9)
+    /// -c
     public static let counters = GenericOptions(rawValue: 1 << 10)
+    /// -f
     public static let fragment = GenericOptions(rawValue: 1 << 11)
 
     /// The letter iptables prints for each bit, in bit order.

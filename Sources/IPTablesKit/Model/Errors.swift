@@ -56,9 +56,13 @@ public struct IPTablesError: Error, Equatable {
         case kernel
     }
 
+    /// What went wrong.
     public var kind: Kind
+    /// The exit status iptables-legacy gives this error.
     public var status: ExitStatus
+    /// How iptables renders it.
     public var style: Style
+    /// The text, as iptables words it.
     public var message: String
     /// Where the error was found, when known.
     public var location: SourceLocation?
@@ -105,11 +109,14 @@ public struct IPTablesError: Error, Equatable {
 
 /// Renders an IPTablesError the way iptables-legacy prints it.
 public struct ErrorRenderer {
+    /// The program named in messages ("iptables-restore").
     public var programName: String
+    /// The version in messages ("1.8.9 (legacy)").
     public var version: String
     /// The restore line number, or nil outside restore.
     public var line: Int?
 
+    /// A renderer for a program, its version and, in restore, the line.
     public init(programName: String, version: String, line: Int? = nil) {
         self.programName = programName
         self.version = version

@@ -18,7 +18,9 @@ public struct Family: Sendable, Equatable, Hashable {
     /// "ipv4" or "ipv6".
     public var name: String { isIPv6 ? "ipv6" : "ipv4" }
 
+    /// IPv4: iptables, libiptc.
     public static let ipv4 = Family(nfproto: 2, toolName: "iptables")
+    /// IPv6: ip6tables, libip6tc.
     public static let ipv6 = Family(nfproto: 10, toolName: "ip6tables")
 }
 

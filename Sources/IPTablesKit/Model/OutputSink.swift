@@ -17,6 +17,7 @@ extension OutputSink {
         text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Nothing to push out by default.
     public func flush() {}
 }
 
@@ -25,9 +26,12 @@ public final class TextSink: OutputSink {
     /// Everything written so far.
     public private(set) var bytes: [UInt8] = []
 
+    /// An empty sink.
     public init() {}
 
+    /// Appends the bytes.
     public func write(_ bytes: UnsafeRawBufferPointer) { self.bytes.append(contentsOf: bytes) }
+    /// A memory sink is never stdout.
     public var isStandardOutput: Bool { false }
 
     /// Everything written so far, as text.

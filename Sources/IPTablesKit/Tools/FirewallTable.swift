@@ -93,10 +93,15 @@ public final class FirewallTable {
         }
     }
 
+    /// Creates a user chain (-N).
     public func createChain(_ chain: String) throws { try run(["-N", chain]) }
+    /// Deletes an empty, unreferenced user chain (-X).
     public func deleteChain(_ chain: String) throws { try run(["-X", chain]) }
+    /// Renames a user chain (-E).
     public func renameChain(_ chain: String, to newName: String) throws { try run(["-E", chain, newName]) }
+    /// Deletes every rule of a chain, or of every chain (-F).
     public func flush(_ chain: String? = nil) throws { try run(["-F"] + (chain.map { [$0] } ?? [])) }
+    /// Sets a built-in chain's policy (-P).
     public func setPolicy(_ policy: String, of chain: String) throws { try run(["-P", chain, policy]) }
 
     /// Makes this table hold exactly the given chains and rules (policies included).

@@ -1,5 +1,6 @@
 /// `iptables` / `ip6tables`: parse, lock, open the table, run, commit, report.
 public enum IPTablesTool {
+    /// The whole tool: argv to exit status, output on stdout and stderr.
     public static func main(family: Family, arguments: [String]) -> Int32 {
         ToolRun.run(family: family, programName: family.toolName) { context, _ in
             try run(arguments, context: context, tables: KernelTables())

@@ -22,6 +22,7 @@ public enum RestoreTool {
     /// What the options asked for: a restore, or a request already answered (-V, -h).
     enum Request { case restore(Settings), answered }
 
+    /// The whole tool: argv to exit status, input from a file or stdin.
     public static func main(family: Family, arguments: [String]) -> Int32 {
         ToolRun.run(family: family, programName: family.toolName + "-restore") { context, renderer in
             try run(arguments, context: context, tables: KernelTables(), renderer: &renderer)

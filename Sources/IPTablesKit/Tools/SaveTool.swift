@@ -9,6 +9,7 @@ public enum SaveTool {
         ("modprobe", 1, 0x4D), ("file", 1, 0x66), ("version", 0, 0x56),
     ]
 
+    /// The whole tool: argv to exit status, output on stdout and stderr.
     public static func main(family: Family, arguments: [String]) -> Int32 {
         ToolRun.run(family: family, programName: family.toolName + "-save") { context, _ in
             try run(arguments, context: context, tables: KernelTables(), clock: SaveTool.now)

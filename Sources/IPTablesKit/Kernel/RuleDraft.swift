@@ -24,9 +24,14 @@ final class RuleDraft {
         scratchEntry = shim_entry_scratch(context.family.nfproto)
     }
 
-    deinit { free(scratchEntry) }
+    deinit {
+        release()
+        free(scratchEntry)
+    }
 
-    /// Frees the extension state held for this rule.
+    /// Frees the extension state held for this rule (again a no-op); deinit does it too,
+    /// callers that are done early say so. It must happen before the context's family
+    /// changes (the plugins behind the pointers are unloaded then).
     func release() {
         shim_free_rule(&matches, target)
         target = nil

@@ -4,13 +4,14 @@ import Glibc
 /// Writes decoded rules back: the entry bytes as they were read, with the target's label
 /// put back in the standard target's name (libiptc stores verdicts and jumps under "").
 enum RuleEntryWriter {
-    static func append(_ rule: Rule, to chain: String, session: TableSession, family: Family) throws {
+    /// Runs `body` with the rule's entry as libiptc takes it for a write.
+    static func withEntry(_ rule: Rule, family: Family, _ body: (UnsafeRawPointer) throws -> Void) throws {
         let bytes = UnsafeMutableRawPointer.allocate(byteCount: rule.entry.count, alignment: 8)
         defer { bytes.deallocate() }
         rule.entry.withUnsafeBytes { bytes.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         if let t = rule.target, t.options.isEmpty, shim_target_name(shim_entry_target(family.nfproto, bytes)).pointee == 0 {
             shim_entry_set_target_name(family.nfproto, bytes, t.name)
         }
-        try session.append(chain, UnsafeRawPointer(bytes))
+        try body(UnsafeRawPointer(bytes))
     }
 }

@@ -19,6 +19,6 @@ final class ParsedCommand {
 
     init(rule: RuleDraft) { self.rule = rule }
 
-    /// Frees the extension state held for this rule.
+    /// Frees the extension state held for this rule now (the rule also frees it when it goes).
     func release() { rule.release() }
 }

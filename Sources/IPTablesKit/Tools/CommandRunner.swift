@@ -152,13 +152,14 @@ struct CommandRunner {
         try resolveTarget()
         let c = command.commands
         let targetName = command.rule.targetName
-        var echo = ListFormat(context: context, session: session)
-        defer { echo.flush() }
+        // The -v echo's printer, made only when asked for (a restore runs this per line).
+        var echo = verbose ? ListFormat(context: context, session: session) : nil
+        defer { echo?.flush() }
         var failure: Error?
         try command.rule.withEntries(mask: c == .delete || c == .check) { entry, mask in
-            if verbose {
-                try echo.writeRow(entry: entry, targetName: targetName, number: 0, style: .echo)
-                echo.endRow()
+            if echo != nil {
+                try echo!.writeRow(entry: entry, targetName: targetName, number: 0, style: .echo)
+                echo!.endRow()
             }
             do { try apply(c, entry: entry, mask: mask) } catch let e as IPTablesError where e.kind == .kernel {
                 failure = e

@@ -85,9 +85,33 @@ public final class FirewallTable {
 
     /// Appends a rule value as it was decoded (its encoded entry, written back unchanged).
     public func append(_ rule: Rule, to chain: String) throws {
+        try write(rule) { try session.append(chain, $0) }
+    }
+
+    /// Inserts a rule value at a position (1 = first).
+    public func insert(_ rule: Rule, into chain: String, at position: Int = 1) throws {
+        try write(rule) { try session.insert(chain, $0, at: UInt32(clamping: position - 1)) }
+    }
+
+    /// Replaces the rule at a position (1 = first) with a rule value.
+    public func replace(_ rule: Rule, in chain: String, at position: Int) throws {
+        try write(rule) { try session.replace(chain, $0, at: UInt32(clamping: position - 1)) }
+    }
+
+    /// Deletes the first rule of the chain that is the same as a rule value (the same
+    /// save line: counters do not count), as `-D` with its specification would.
+    public func delete(_ rule: Rule, from chain: String) throws {
+        guard let i = try rules(in: chain).firstIndex(where: { $0.saveLine == rule.saveLine && $0.entry.count == rule.entry.count }) else {
+            throw IPTablesError.kernel(errno: 2, message: "Bad rule (does a matching rule exist in that chain?)")
+        }
+        try delete(at: i + 1, from: chain)
+    }
+
+    /// One write of a rule value's entry.
+    private func write(_ rule: Rule, _ body: (UnsafeRawPointer) throws -> Void) throws {
         try firewall.context.activate()
         do {
-            try RuleEntryWriter.append(rule, to: chain, session: session, family: firewall.family)
+            try RuleEntryWriter.withEntry(rule, family: firewall.family, body)
         } catch let e as IPTablesError {
             throw e.described(by: session)
         }

@@ -96,3 +96,27 @@ final class FirewallTests: XCTestCase {
         XCTAssertTrue(expected.hasPrefix("rc=0\n" + saved), saved)
     }
 }
+
+extension FirewallTests {
+    /// Rule values written back: into another table, another chain, by position, and removed.
+    func testRuleValuesWrittenBack() throws {
+        let source = try Firewall(family: .ipv4, memory: MemoryTables())
+        let t = try source.open()
+        try t.createChain("web")
+        try t.append(["-p", "tcp", "--dport", "80", "-j", "web"], to: "INPUT")
+        try t.append(["-j", "LOG", "--log-prefix", "in: "], to: "INPUT")
+        try t.append(["-j", "RETURN"], to: "web")
+        try t.commit()
+        let values = try source.open().rules(in: "INPUT")
+        let target = try Firewall(family: .ipv4, memory: MemoryTables())
+        let u = try target.open()
+        try u.createChain("web")
+        try u.append(values[1], to: "INPUT")
+        try u.insert(values[0], into: "INPUT", at: 1)
+        try u.replace(values[1], in: "INPUT", at: 2)
+        XCTAssertEqual(try u.rules(in: "INPUT").map(\.saveLine), values.map(\.saveLine))
+        try u.delete(values[0], from: "INPUT")
+        XCTAssertEqual(try u.rules(in: "INPUT").map(\.saveLine), ["-A INPUT -j LOG --log-prefix \"in: \""])
+        XCTAssertThrowsError(try u.delete(values[0], from: "INPUT"))
+    }
+}

@@ -669,3 +669,28 @@ void shim_entry_set_target_name(uint8_t nfproto, void *entry, const char *name)
     memset(t->u.user.name, 0, sizeof(t->u.user.name));
     strncpy(t->u.user.name, name, sizeof(t->u.user.name) - 1);
 }
+
+void shim_set_program_name(const char *program_name)
+{
+    globals.program_name = program_name;
+}
+
+bool shim_entry_fits(uint8_t nfproto, const void *entry, size_t size)
+{
+    size_t header = shim_entry_header_size(nfproto);
+    if (size < header + sizeof(struct xt_entry_target))
+        return false;
+    const uint16_t *offsets = entry_offsets(nfproto, (void *)entry);
+    if (offsets[1] != size || offsets[0] < header || offsets[0] + sizeof(struct xt_entry_target) > size)
+        return false;
+    const unsigned char *e = entry;
+    size_t at = header;
+    while (at < offsets[0]) {
+        const struct xt_entry_match *m = (const void *)(e + at);
+        if (at + sizeof(*m) > offsets[0] || m->u.match_size < sizeof(*m) || at + m->u.match_size > offsets[0])
+            return false;
+        at += m->u.match_size;
+    }
+    const struct xt_entry_target *t = (const void *)(e + offsets[0]);
+    return t->u.target_size >= sizeof(*t) && offsets[0] + t->u.target_size == size;
+}

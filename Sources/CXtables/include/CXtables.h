@@ -38,6 +38,8 @@ const char *shim_error_message(void);
 const char *shim_xtables_version(void);
 /// Sets xtables_globals (name, version, base options) and runs xtables_init_all.
 int shim_init(uint8_t nfproto, const char *program_name, struct option *base_options);
+/// The program name libxtables puts in its own messages (the string must stay alive).
+void shim_set_program_name(const char *program_name);
 /// libxtables' exported `line` global (restore line number used in its own messages).
 void shim_set_line(int line);
 /// The option table getopt_long must use now (base options merged with loaded extensions').
@@ -142,6 +144,9 @@ const struct xt_entry_match *_Nullable shim_entry_match(uint8_t nfproto, const v
 const struct xt_entry_target *shim_entry_target(uint8_t nfproto, const void *entry);
 /// The whole size of an entry (its next_offset).
 size_t shim_entry_size(uint8_t nfproto, const void *_Nonnull entry);
+/// Whether `size` bytes hold one whole entry of the family: header, matches that tile up
+/// to the target, a target that ends where the entry does.
+bool shim_entry_fits(uint8_t nfproto, const void *_Nonnull entry, size_t size);
 /// Blanks the target's name (a verdict or jump is stored under the standard target's "").
 void shim_entry_clear_target_name(uint8_t nfproto, void *_Nonnull entry);
 /// Whether two entries are the same rule as libiptc's delete and check compare them

@@ -15,6 +15,13 @@ struct LineWriter {
     /// Whether extensions may print straight to C stdout after a flush.
     var extensionsPrintDirectly: Bool { sink?.isStandardOutput ?? false }
 
+    /// Hands the bytes to C stdio now when the sink is C stdout: text reaches stdio at
+    /// the points where iptables printf's it, so that libxtables' own stderr messages
+    /// interleave with it as they do with iptables'.
+    mutating func flushIfDirect() {
+        if extensionsPrintDirectly { flush() }
+    }
+
     /// Appends raw bytes (captured extension output).
     mutating func put(bytes more: UnsafeRawBufferPointer) { bytes.append(contentsOf: more) }
 

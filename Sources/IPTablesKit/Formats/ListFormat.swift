@@ -31,15 +31,18 @@ struct ListFormat {
     }
 
     /// Writes text as it is (chain headers, newlines).
-    mutating func put(_ text: String) { out.put(text) }
+    mutating func put(_ text: String) {
+        out.put(text)
+        out.flushIfDirect()
+    }
 
     /// Hands the buffered text to the sink.
     mutating func flush() { out.flush() }
 
-    /// Ends a row; the buffer goes out every 64 KiB.
+    /// Ends a row (on stdout it goes to C stdio at once; a memory sink gets it every 64 KiB).
     mutating func endRow() {
         out.put(byte: 0x0A)
-        if out.count >= 1 << 16 { out.flush() }
+        if out.count >= 1 << 16 { out.flush() } else { out.flushIfDirect() }
     }
 
     /// xtables_print_num: a counter, plain or scaled to K/M/G/T.
@@ -80,6 +83,7 @@ struct ListFormat {
         out.put(ListFormat.headerLine(chain: chain, policy: policy, references: references, style: style))
         if titlesMade?.style != style { titlesMade = (style, ListFormat.titles(style)) }
         out.put(titlesMade!.text)
+        out.flushIfDirect()
     }
 
     /// The column titles of a style.

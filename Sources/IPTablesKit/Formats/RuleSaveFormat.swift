@@ -15,8 +15,11 @@ struct RuleSaveFormat {
         out = LineWriter(sink: context.output)
     }
 
-    /// Writes text as it is (headers).
-    mutating func put(_ text: String) { out.put(text) }
+    /// Writes text as it is (headers); on stdout it goes to C stdio at once.
+    mutating func put(_ text: String) {
+        out.put(text)
+        out.flushIfDirect()
+    }
 
     /// Writes out the rules gathered; callers do so before any other output.
     mutating func flush() { out.flush() }

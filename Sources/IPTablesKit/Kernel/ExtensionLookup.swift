@@ -80,6 +80,14 @@ struct PrintLookups {
     private var matches: [Entry<xtables_match>] = []
     private var targets: [Entry<xtables_target>] = []
 
+    /// Forgets every lookup (their plugins are about to be unloaded) and frees the names.
+    mutating func clear() {
+        for e in matches { free(e.name) }
+        for e in targets { free(e.name) }
+        matches = []
+        targets = []
+    }
+
     mutating func match(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext)
         -> (any: UnsafeMutablePointer<xtables_match>?, exact: UnsafeMutablePointer<xtables_match>?) {
         for e in matches where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact) }

@@ -28,6 +28,7 @@ enum ExtensionPrinter {
                      context: XtablesContext, into out: inout LineWriter) throws {
         let nf = context.family.nfproto
         let n: Int32 = numeric ? 1 : 0
+        out.flushIfDirect()  // before any lookup: loading a plugin may write to stderr
         var i: UInt32 = 0
         while let m = shim_entry_match(nf, entry, i) {
             i += 1

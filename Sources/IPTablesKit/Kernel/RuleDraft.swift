@@ -18,10 +18,13 @@ final class RuleDraft {
     var destinations: [AddressSlot] = []
     /// The zeroed entry extensions parse into (their `fw` argument).
     private let scratchEntry: UnsafeMutableRawPointer
+    /// The libxtables set-up the extension pointers belong to.
+    private let generation: Int
 
     init(context: XtablesContext) {
         self.context = context
         scratchEntry = shim_entry_scratch(context.family.nfproto)
+        generation = XtablesProcess.generation
     }
 
     deinit {
@@ -33,7 +36,9 @@ final class RuleDraft {
     /// callers that are done early say so. It must happen before the context's family
     /// changes (the plugins behind the pointers are unloaded then).
     func release() {
-        shim_free_rule(&matches, target)
+        // After a family switch the plugins behind these pointers are gone: leak, don't touch.
+        if XtablesProcess.generation == generation { shim_free_rule(&matches, target) }
+        matches = nil
         target = nil
     }
 

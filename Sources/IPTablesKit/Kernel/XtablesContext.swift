@@ -14,8 +14,6 @@ public final class XtablesContext {
     public var output: OutputSink
     /// Where warnings and notices go (stderr for the tools).
     public var diagnostics: OutputSink
-    /// The program name as libxtables keeps it (it must outlive the set-up).
-    private let programNameC: UnsafeMutablePointer<CChar>
     /// The XtablesProcess generation this context's cached lookups belong to.
     private var generation = 0
 
@@ -27,6 +25,9 @@ public final class XtablesContext {
     private var announced: [String: Int] = [:]
     /// The printers' extension lookups, by name and revision.
     var printLookups = PrintLookups()
+    /// Whether the process ends right after the run (the tools): big tables are then left
+    /// to the exit instead of being freed. A library user's context keeps this false.
+    var endsWithProcess = false
     /// Protocol names already looked up.
     var protocolNames = ProtocolNames()
     /// The parsed any-address ("0.0.0.0/0" or "::0/0").
@@ -43,18 +44,15 @@ public final class XtablesContext {
         self.programName = programName
         self.output = output
         self.diagnostics = diagnostics
-        programNameC = strdup(programName)
         try activate()
     }
-
-    deinit { free(programNameC) }
 
     /// Makes libxtables serve this context's family (a no-op when it already does).
     /// Library entry points call it first; the tools use one family per process.
     public func activate() throws {
-        let g = try XtablesProcess.activate(family, programName: programNameC)
+        let g = try XtablesProcess.activate(family, programName: programName)
         if g != generation {
-            printLookups = PrintLookups()
+            printLookups.clear()
             generation = g
         }
     }

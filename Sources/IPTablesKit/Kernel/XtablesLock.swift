@@ -2,9 +2,13 @@ import Glibc
 
 /// The xtables lock shared by every iptables on the machine: flock on
 /// /run/xtables.lock (or $XTABLES_LOCKFILE), with iptables-legacy 1.8.9's waiting rules.
-/// Held while the value lives; `release()` (or deinit) gives it back.
+/// Held while the value lives; `release()` (or deinit) gives it back. Holders in one
+/// process share one lock (a second flock of the same file from the same process would
+/// wait for itself); the file is closed when the last of them lets go.
 final class XtablesLock {
-    private var fd: Int32
+    /// The descriptor holding the lock for this process, and how many hold it.
+    private static var shared: (fd: Int32, holders: Int)?
+    private var held = true
 
     static var path: String {
         if let p = getenv("XTABLES_LOCKFILE"), p[0] != 0 { return String(cString: p) }
@@ -13,17 +17,29 @@ final class XtablesLock {
 
     /// Takes the lock. `wait`: 0 (no -w) and -1 (-w alone) wait forever; N gives up after N s.
     init(wait: Int32) throws {
-        let file = XtablesLock.path
+        if let s = XtablesLock.shared {
+            XtablesLock.shared = (s.fd, s.holders + 1)
+            return
+        }
+        XtablesLock.shared = (try XtablesLock.acquire(wait: wait), 1)
+    }
+
+    /// Opens the file and waits for the lock as iptables does; the descriptor holding it.
+    private static func acquire(wait: Int32) throws -> Int32 {
+        let file = path
         let fd = open(file, O_CREAT, 0o600)
         if fd < 0 {
             throw IPTablesError(.resource, "Fatal: can't open lock file \(file): \(String(cString: strerror(errno)))\n", style: .plain)
         }
-        if wait != -1 { XtablesLock.armAlarm(seconds: wait) }
-        if flock(fd, LOCK_EX) == 0 {
-            self.fd = fd
-            return
-        }
+        var previous = sigaction()
+        if wait != -1 { armAlarm(seconds: wait, saving: &previous) }
+        let locked = flock(fd, LOCK_EX) == 0
         var err = errno
+        if wait != -1 {
+            alarm(0)
+            sigaction(SIGALRM, &previous, nil)
+        }
+        if locked { return fd }
         if err == EINTR { err = EWOULDBLOCK }
         var text = "Can't lock \(file): \(String(cString: strerror(err)))\n"
         text += "Another app is currently holding the xtables lock. "
@@ -32,19 +48,27 @@ final class XtablesLock {
         throw IPTablesError(.resource, text, style: .plain)
     }
 
-    /// SIGALRM after the given seconds interrupts flock (0 arms nothing, as alarm(0)).
-    private static func armAlarm(seconds: Int32) {
+    /// SIGALRM after the given seconds interrupts flock (0 arms nothing, as alarm(0));
+    /// the handler it replaces is kept in `previous`.
+    private static func armAlarm(seconds: Int32, saving previous: inout sigaction) {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in }
         action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND))
         sigemptyset(&action.sa_mask)
-        sigaction(SIGALRM, &action, nil)
+        sigaction(SIGALRM, &action, &previous)
         alarm(UInt32(bitPattern: seconds))
     }
 
-    /// Gives the lock back now.
+    /// Gives this holder's share of the lock back now.
     func release() {
-        if fd >= 0 { close(fd); fd = -1 }
+        guard held, let s = XtablesLock.shared else { return }
+        held = false
+        if s.holders > 1 {
+            XtablesLock.shared = (s.fd, s.holders - 1)
+        } else {
+            close(s.fd)
+            XtablesLock.shared = nil
+        }
     }
 
     deinit { release() }

@@ -17,14 +17,28 @@ enum XtablesProcess {
     /// older generation must forget them.
     private(set) static var generation = 0
 
+    /// The program name libxtables holds (owned here: it must outlive every context).
+    private static var programName: (text: String, c: UnsafeMutablePointer<CChar>)?
+
+    /// The C copy of a program name, kept for as long as libxtables may read it.
+    private static func keptName(_ name: String) -> UnsafeMutablePointer<CChar> {
+        if let p = programName, p.text == name { return p.c }
+        let old = programName
+        let c = strdup(name)!
+        programName = (name, c)
+        if activeFamily != nil { shim_set_program_name(c) }
+        if let o = old { free(o.c) }
+        return c
+    }
+
     /// Sets libxtables up for `family` unless it already is; returns the generation.
-    static func activate(_ family: Family, programName: UnsafePointer<CChar>) throws -> Int {
+    static func activate(_ family: Family, programName name: String) throws -> Int {
+        let c = keptName(name)
         if activeFamily == family { return generation }
         if activeFamily != nil { shim_forget_extensions() }
-        guard shim_init(family.nfproto, programName, OptionTables.base(for: family)) == 0 else {
+        guard shim_init(family.nfproto, c, OptionTables.base(for: family)) == 0 else {
             activeFamily = nil
-            throw IPTablesError(.other, "\(String(cString: programName))/\(XtablesVersion.string) Failed to initialize xtables\n",
-                                style: .plain)
+            throw IPTablesError(.other, "\(name)/\(XtablesVersion.string) Failed to initialize xtables\n", style: .plain)
         }
         activeFamily = family
         generation += 1

@@ -99,8 +99,8 @@ public struct Rule: Equatable, Hashable, Sendable {
     public var counters: Counters
     /// The rule as iptables-save prints it, from "-A CHAIN" on (no counters).
     public var saveLine: String
-    /// The encoded entry.
-    public var entry: [UInt8]
+    /// The encoded entry (read-only: the library writes it back as it was read).
+    public internal(set) var entry: [UInt8]
 
     /// The words after "-A CHAIN" that make this rule again (`iptables -A CHAIN` + these).
     public var specification: [String]

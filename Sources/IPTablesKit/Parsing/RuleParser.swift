@@ -140,7 +140,8 @@ final class RuleParser {
             result.jumpTo = try Names.validTargetName(arg)
         case "j":
             try set(.jump)
-            try loadTarget(arg)
+            // As iptables does: the word, not optarg (`-jACCEPT` names target "-jACCEPT").
+            try loadTarget(scanner.word(scanner.index - 1))
         case "i", "o": try parseInterface(c == 0x69)
         case "f":
             if family.isIPv6 { throw IPTablesError.parameter("`-f' is not supported in IPv6, use -m frag instead") }
@@ -252,7 +253,8 @@ final class RuleParser {
     private func parseInterface(_ incoming: Bool) throws {
         if arg.isEmpty { throw IPTablesError.parameter("Empty interface is likely to be undesired") }
         try set(incoming ? .inInterface : .outInterface)
-        try rule.setInterface(incoming: incoming, arg)
+        // As iptables does: the word, not optarg (`-ieth0` is the interface "-ieth0").
+        try rule.setInterface(incoming: incoming, scanner.word(scanner.index - 1))
     }
 
     /// -c PKTS BYTES, or -c PKTS,BYTES.

@@ -11,6 +11,12 @@ public final class Firewall {
     let tables: TableProvider
     /// What printers write while a call runs.
     private let output = TextSink()
+    /// Where warnings and notices go.
+    private let notices: TextSink
+
+    /// The warnings and notices iptables would have printed on stderr so far ("Warning:
+    /// using chain …", "Notice: the … match is converted …").
+    public var diagnostics: String { notices.text }
 
     /// A firewall on the kernel's tables (root, or a user and network namespace).
     public convenience init(family: Family) throws {
@@ -25,8 +31,10 @@ public final class Firewall {
     init(family: Family, tables: TableProvider) throws {
         self.family = family
         self.tables = tables
+        let notices = TextSink()
+        self.notices = notices
         context = try XtablesContext(family: family, programName: family.toolName,
-                                     output: TextSink(), diagnostics: TextSink())
+                                     output: TextSink(), diagnostics: notices)
     }
 
     /// Runs a body with this family active and the printers writing into a fresh sink;
@@ -45,8 +53,9 @@ public final class Firewall {
     }
 
     /// Opens a table for reading and changing; with the kernel's tables the xtables lock
-    /// is held until `commit()` or until the table is gone. `wait`: seconds to wait for
-    /// the lock, nil to wait as long as it takes.
+    /// is held until `commit()` or until the table is gone (tables open at once in one
+    /// program share it). `wait`: seconds to wait for the lock (at least 1), nil to wait
+    /// as long as it takes.
     public func open(_ table: String = "filter", wait: Int? = nil) throws -> FirewallTable {
         try context.activate()
         let lock = tables.needsLock ? try XtablesLock(wait: wait.map { Int32(clamping: max($0, 1)) } ?? -1) : nil

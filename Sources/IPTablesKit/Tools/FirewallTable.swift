@@ -134,7 +134,13 @@ public final class FirewallTable {
         for c in chains where !session.isBuiltin(c) { try deleteChain(c) }
         for c in values.chains where c.policy == nil { try createChain(c.name) }
         for c in values.chains {
-            if let p = c.policy { try session.setPolicy(c.name, p.name, counters: (p.packets, p.bytes)) }
+            if let p = c.policy {
+                do {
+                    try session.setPolicy(c.name, p.name, counters: (p.packets, p.bytes))
+                } catch let e as IPTablesError {
+                    throw e.described(by: session)
+                }
+            }
             for r in c.rules { try append(r, to: c.name) }
         }
     }
@@ -147,9 +153,11 @@ public final class FirewallTable {
         }.1
     }
 
-    /// Sends the table to the kernel (or the memory store) and gives the lock back.
+    /// Sends the table to the kernel (or the memory store) and gives the lock back (kept
+    /// when the commit fails: the table may be changed and committed again).
     public func commit() throws {
-        defer { lock?.release(); lock = nil }
         do { try session.commit() } catch let e as IPTablesError { throw e.described(by: session) }
+        lock?.release()
+        lock = nil
     }
 }

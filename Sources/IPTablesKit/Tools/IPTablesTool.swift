@@ -15,7 +15,7 @@ public enum IPTablesTool {
         let lock = tables.needsLock ? try XtablesLock(wait: command.wait) : nil
         defer { lock?.release() }
         let session = try open(tables, context: context, table: command.table)
-        session.freesHandle = false  // the process ends right after this command
+        session.freesHandle = !context.endsWithProcess  // a tool ends right after this command
         do {
             try CommandRunner(command: command, session: session, context: context).run()
             try session.commit()

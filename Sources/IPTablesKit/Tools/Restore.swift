@@ -41,7 +41,7 @@ final class Restore {
         if session != nil {
             throw IPTablesError(.other, "\(name): COMMIT expected at line \(lineNumber + 1)\n", style: .plain)
         }
-        committed?.freesHandle = false
+        if context.endsWithProcess { committed?.freesHandle = false }
     }
 
     private static let commitLine = Array("COMMIT\n".utf8)
@@ -283,12 +283,12 @@ final class Restore {
         }
         guard case .run(let command) = outcome else { throw RestoreEnded() }
         defer { command.release() }
+        defer { context.output.flush() }
         do {
             try CommandRunner(command: command, session: session!, context: context).run()
         } catch let e as IPTablesError where e.kind == .kernel {
             return false
         }
-        context.output.flush()
         return true
     }
 

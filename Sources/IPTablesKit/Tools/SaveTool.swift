@@ -70,7 +70,8 @@ public enum SaveTool {
             } catch let e as IPTablesError where e.kind == .kernel {
                 throw IPTablesError(.other, "Cannot initialize: \(e.message)")
             }
-            session.freesHandle = i != names.count - 1  // nothing runs after the last table but the exit
+            // In a tool nothing runs after the last table but the exit.
+            session.freesHandle = !context.endsWithProcess || i != names.count - 1
             try SaveFormat.write(table: t, session: session, context: context, programName: context.programName,
                                  counters: counters, clock: clock)
         }

@@ -694,3 +694,8 @@ bool shim_entry_fits(uint8_t nfproto, const void *entry, size_t size)
     const struct xt_entry_target *t = (const void *)(e + offsets[0]);
     return t->u.target_size >= sizeof(*t) && offsets[0] + t->u.target_size == size;
 }
+
+void shim_entry_clear_header(uint8_t nfproto, void *entry)
+{
+    memset(entry, 0, shim_entry_header_size(nfproto));
+}

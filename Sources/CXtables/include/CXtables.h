@@ -126,6 +126,8 @@ struct shim_rule_ip {
     uint64_t pcnt, bcnt;
 };
 
+/// Zeroes an entry header made by shim_entry_scratch.
+void shim_entry_clear_header(uint8_t nfproto, void *entry);
 /// A zeroed entry header (no matches, no target) to hand to extension parsers as `fw`.
 void *shim_entry_scratch(uint8_t nfproto);
 /// Writes the header fields (and counters) into an entry of the family's layout.

@@ -22,13 +22,13 @@ enum Addresses {
     /// rule without -s or -d uses it.
     static func any(_ context: XtablesContext) throws -> [AddressSlot] {
         if let cached = context.anyAddresses { return cached }
-        let parsed = try parse(context.family.anyAddress, family: context.family)
+        let parsed = try context.family.anyAddress.withCString { try parse($0, family: context.family) }
         context.anyAddresses = parsed
         return parsed
     }
 
     /// A -s/-d argument as libxtables reads it (names, masks, comma lists).
-    static func parse(_ spec: String, family: Family) throws -> [AddressSlot] {
+    static func parse(_ spec: UnsafePointer<CChar>, family: Family) throws -> [AddressSlot] {
         var addrs: UnsafeMutablePointer<UInt8>?
         var masks: UnsafeMutablePointer<UInt8>?
         var count: UInt32 = 0

@@ -111,12 +111,14 @@ struct PrintLookups {
 /// number * 2 + (whether /etc/protocols may be asked); protocol numbers in rules are
 /// 0...255. nil: not looked up yet.
 struct ProtocolNames {
-    private var cache = [String??](repeating: nil, count: 512)
+    /// Made at the first lookup (a tool that prints no rule never needs it).
+    private var cache: [String??] = []
 
     /// libxtables' own table first (tcp, udp, …, all), then /etc/protocols when allowed.
     mutating func name(_ number: UInt16, lookup: Bool) -> String? {
         guard number < 256 else { return ProtocolNames.uncached(number, lookup: lookup) }
         let key = Int(number) << 1 | (lookup ? 1 : 0)
+        if cache.isEmpty { cache = [String??](repeating: nil, count: 512) }
         if let known = cache[key] { return known }
         let found = ProtocolNames.uncached(number, lookup: lookup)
         cache[key] = .some(found)

@@ -2,16 +2,19 @@ import CXtables
 import Glibc
 
 /// C `struct option` arrays built once per process: getopt_long reads them for every word.
+/// (Plain statics, not a dictionary keyed by family: instantiating a dictionary type's
+/// metadata costs a tenth of a tool's start-up.)
 enum OptionTables {
-    private static var base: [UInt8: UnsafeMutablePointer<option>] = [:]
+    private static var baseIPv4: UnsafeMutablePointer<option>?
+    private static var baseIPv6: UnsafeMutablePointer<option>?
     private static var byKey: [String: UnsafeMutablePointer<option>] = [:]
     private static var optstrings: [String: UnsafeMutablePointer<CChar>] = [:]
 
     /// The base option table of a family (libxtables' orig_opts); lives for the process.
     static func base(for family: Family) -> UnsafeMutablePointer<option> {
-        if let t = base[family.nfproto] { return t }
+        if let t = family.isIPv6 ? baseIPv6 : baseIPv4 { return t }
         let t = make(BaseOptions.list(for: family))
-        base[family.nfproto] = t
+        if family.isIPv6 { baseIPv6 = t } else { baseIPv4 = t }
         return t
     }
 
@@ -22,6 +25,10 @@ enum OptionTables {
         byKey[key] = t
         return t
     }
+
+    /// iptables' short options as a C string, made once: getopt_long takes it for every
+    /// word of every rule line, so not even a dictionary lookup stands in front of it.
+    static let ruleOptstring = UnsafePointer(strdup(BaseOptions.optstring)!)
 
     /// A short-option string as a C string, made once.
     static func optstring(_ s: String) -> UnsafeMutablePointer<CChar> {
@@ -42,8 +49,9 @@ enum OptionTables {
 }
 
 /// getopt_long over a mutable C argv, with the process-global getopt state (optind,
-/// optarg, optopt) behind properties. One scan at a time (getopt is not reentrant).
-final class OptionScanner {
+/// optarg, optopt) behind properties. One scan at a time (getopt is not reentrant). A
+/// value: its state lives in getopt's globals and in the argv it shares.
+struct OptionScanner {
     let argv: CArgv
 
     /// Starts a scan of the words (the first is the program name). `quiet`: getopt prints
@@ -55,7 +63,7 @@ final class OptionScanner {
         opterr = quiet ? 0 : 1
     }
 
-    convenience init(words: [String], quiet: Bool) { self.init(argv: CArgv(words), quiet: quiet) }
+    init(words: [String], quiet: Bool) { self.init(argv: CArgv(words), quiet: quiet) }
 
     /// The number of words.
     var count: Int32 { argv.count }
@@ -69,14 +77,14 @@ final class OptionScanner {
     /// The next code of an iptables command line: base options merged with every
     /// extension the line has loaded so far.
     func nextRuleOption() -> Int32? {
-        let c = getopt_long(argv.count, argv.pointer, OptionTables.optstring(BaseOptions.optstring), shim_options(), nil)
+        let c = getopt_long(argv.count, argv.pointer, OptionTables.ruleOptstring, shim_options(), nil)
         return c == -1 ? nil : c
     }
 
     /// The index of the next word to scan (getopt's optind).
     var index: Int32 {
         get { optind }
-        set { optind = newValue }
+        nonmutating set { optind = newValue }
     }
 
     /// Whether the current option has an attached argument (optarg is set).
@@ -100,6 +108,12 @@ final class OptionScanner {
 
     /// Word i as it stands now (extensions may have changed it).
     func word(_ i: Int32) -> String { argv[i] }
+
+    /// Word i as the C string in argv (alive as long as the argv).
+    func rawWord(_ i: Int32) -> UnsafePointer<CChar> { UnsafePointer(argv.raw(i)) }
+
+    /// The current option's argument as the C string getopt points at (nil when none).
+    var rawArgument: UnsafePointer<CChar>? { optarg.map { UnsafePointer($0) } }
 
     /// Lower-cases word i in place (iptables does so to -p's argument).
     func lowercaseWord(_ i: Int32) {

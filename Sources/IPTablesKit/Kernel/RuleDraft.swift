@@ -32,6 +32,16 @@ final class RuleDraft {
         free(scratchEntry)
     }
 
+    /// Makes the draft ready for the next rule of a run (restore parses every line into
+    /// the same draft): the extension state freed, the header and addresses cleared.
+    func reset() {
+        release()
+        header = shim_rule_ip()
+        sources = []
+        destinations = []
+        shim_entry_clear_header(context.family.nfproto, scratchEntry)
+    }
+
     /// Frees the extension state held for this rule (again a no-op); deinit does it too,
     /// callers that are done early say so. It must happen before the context's family
     /// changes (the plugins behind the pointers are unloaded then).
@@ -101,7 +111,7 @@ final class RuleDraft {
     }
 
     /// -s/-d lists (the any-address for rule commands without them).
-    func resolveAddresses(source: String?, destination: String?, ruleCommand: Bool) throws {
+    func resolveAddresses(source: UnsafePointer<CChar>?, destination: UnsafePointer<CChar>?, ruleCommand: Bool) throws {
         if let s = source {
             sources = try Addresses.parse(s, family: family)
         } else if ruleCommand {
@@ -117,7 +127,7 @@ final class RuleDraft {
     // MARK: - Extensions
 
     /// -m: loads the match, gives it its blob, merges its options.
-    func loadMatch(_ name: String) throws {
+    func loadMatch(_ name: UnsafePointer<CChar>) throws {
         var found: UnsafeMutablePointer<xtables_match>?
         guard shim_find_match(name, XTF_LOAD_MUST_SUCCEED, &matches, &found) == 0, let m = found else {
             throw IPTablesError.caught()
@@ -133,19 +143,19 @@ final class RuleDraft {
     }
 
     /// -j: a target extension, if one of that name loads (else it is a verdict or chain).
-    func loadTarget(_ name: String) throws {
+    /// `name` is the word as given; `jumpTo` the same as a String, for messages.
+    func loadTarget(_ name: UnsafePointer<CChar>, jumpTo: String) throws {
         var found: UnsafeMutablePointer<xtables_target>?
         guard shim_find_target(name, XTF_TRY_LOAD, &found) == 0 else { throw IPTablesError.caught() }
         guard let t = found else { return }
-        var entryName = UnsafePointer(t.pointee.name!)
+        var entryName = name
         if let real = t.pointee.real_name {
             entryName = real
             if t.pointee.ext_flags & UInt8(XTABLES_EXT_ALIAS.rawValue) == 0 {
-                context.warn("Notice: The \(name) target is converted into \(String(cString: real)) target in rule listing and saving.\n")
+                context.warn("Notice: The \(jumpTo) target is converted into \(String(cString: real)) target in rule listing and saving.\n")
             }
         }
-        let status = name.withCString { own in shim_target_prepare(t, t.pointee.real_name == nil ? own : entryName) }
-        guard status == 0 else { throw IPTablesError.caught() }
+        guard shim_target_prepare(t, entryName) == 0 else { throw IPTablesError.caught() }
         target = t
     }
 

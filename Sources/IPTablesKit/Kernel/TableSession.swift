@@ -118,7 +118,7 @@ final class LibiptcTable: TableSession {
     /// The rules of a chain in order (entry pointers valid until the table changes).
     func rules(of chain: String) -> [UnsafeRawPointer] {
         var out: [UnsafeRawPointer] = []
-        var r = tc.first_rule(chain, handle)
+        var r = chain.withCString { tc.first_rule($0, handle) }
         while let e = r {
             out.append(e)
             r = tc.next_rule(e, handle)
@@ -164,13 +164,13 @@ final class LibiptcTable: TableSession {
 
     func isChain(_ name: String) -> Bool {
         if mirrored() { return mirror!.contains(name) }
-        return tc.is_chain(name, handle) != 0
+        return name.withCString { tc.is_chain($0, handle) } != 0
     }
 
     /// The policy and its counters of a built-in chain; nil for a user chain.
     func policy(of chain: String) -> Policy? {
         var c = xt_counters()
-        guard let p = tc.get_policy(chain, &c, handle) else { return nil }
+        guard let p = chain.withCString({ tc.get_policy($0, &c, handle) }) else { return nil }
         return Policy(name: String(cString: p), packets: c.pcnt, bytes: c.bcnt)
     }
 
@@ -181,27 +181,33 @@ final class LibiptcTable: TableSession {
 
     // MARK: - Writing
 
-    func append(_ chain: String, _ e: UnsafeRawPointer) throws { try ok(tc.append(chain, e, handle)) }
-    func insert(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { try ok(tc.insert(chain, e, index, handle)) }
-    func replace(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { try ok(tc.replace(chain, e, index, handle)) }
+    // The libiptc calls below take C strings: a String handed to a C function pointer would
+    // be copied into a new array for every call, so each borrows the String's own bytes.
+    func append(_ chain: String, _ e: UnsafeRawPointer) throws { try ok(chain.withCString { tc.append($0, e, handle) }) }
+    func insert(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws {
+        try ok(chain.withCString { tc.insert($0, e, index, handle) })
+    }
+    func replace(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws {
+        try ok(chain.withCString { tc.replace($0, e, index, handle) })
+    }
     func delete(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws {
-        try ok(tc.delete_entry(chain, e, mask, handle))
+        try ok(chain.withCString { tc.delete_entry($0, e, mask, handle) })
     }
     func check(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws {
-        try ok(tc.check(chain, e, mask, handle))
+        try ok(chain.withCString { tc.check($0, e, mask, handle) })
     }
     func deleteRule(_ chain: String, at index: UInt32) throws { try ok(tc.delete_num(chain, index, handle)) }
-    func flush(_ chain: String) throws { try ok(tc.flush(chain, handle)) }
+    func flush(_ chain: String) throws { try ok(chain.withCString { tc.flush($0, handle) }) }
     func zero(_ chain: String) throws { try ok(tc.zero(chain, handle)) }
     func zeroRule(_ chain: String, number: UInt32) throws { try ok(tc.zero_counter(chain, number, handle)) }
 
     func createChain(_ chain: String) throws {
-        try ok(tc.create_chain(chain, handle))
+        try ok(chain.withCString { tc.create_chain($0, handle) })
         mirror?.insert(chain)
     }
 
     func deleteChain(_ chain: String) throws {
-        try ok(tc.delete_chain(chain, handle))
+        try ok(chain.withCString { tc.delete_chain($0, handle) })
         mirror?.remove(chain)
     }
 

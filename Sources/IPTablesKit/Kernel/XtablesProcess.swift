@@ -18,16 +18,18 @@ enum XtablesProcess {
     private(set) static var generation = 0
 
     /// The program name libxtables holds (owned here: it must outlive every context).
-    private static var programName: (text: String, c: UnsafeMutablePointer<CChar>)?
+    private static var programName = ""
+    private static var programNameC: UnsafeMutablePointer<CChar>?
 
     /// The C copy of a program name, kept for as long as libxtables may read it.
     private static func keptName(_ name: String) -> UnsafeMutablePointer<CChar> {
-        if let p = programName, p.text == name { return p.c }
-        let old = programName
+        if let c = programNameC, programName == name { return c }
+        let old = programNameC
         let c = strdup(name)!
-        programName = (name, c)
+        programName = name
+        programNameC = c
         if activeFamily != nil { shim_set_program_name(c) }
-        if let o = old { free(o.c) }
+        free(old)
         return c
     }
 

@@ -30,11 +30,13 @@ final class RuleParser {
         self.init(context: context, argv: CArgv(arguments), restore: restore, table: table)
     }
 
-    init(context: XtablesContext, argv: CArgv, restore: Bool, table: String = "filter") {
+    /// `draft`: the rule draft to parse into (restore reuses one, reset, for every line);
+    /// a new one by default.
+    init(context: XtablesContext, argv: CArgv, restore: Bool, table: String = "filter", draft: RuleDraft? = nil) {
         self.context = context
         self.restore = restore
         self.scanner = OptionScanner(argv: argv, quiet: true)
-        result = ParsedCommand(rule: RuleDraft(context: context))
+        result = ParsedCommand(rule: draft ?? RuleDraft(context: context))
         result.table = table
     }
 
@@ -141,7 +143,7 @@ final class RuleParser {
         case "j":
             try set(.jump)
             // As iptables does: the word, not optarg (`-jACCEPT` names target "-jACCEPT").
-            try loadTarget(scanner.word(scanner.index - 1))
+            try loadTarget(scanner.rawWord(scanner.index - 1))
         case "i", "o": try parseInterface(c == 0x69)
         case "f":
             if family.isIPv6 { throw IPTablesError.parameter("`-f' is not supported in IPv6, use -m frag instead") }
@@ -150,7 +152,7 @@ final class RuleParser {
         case "v":
             if result.verbose == 0 { try set(.verbose) }
             result.verbose += 1
-        case "m": try loadMatch(arg)
+        case "m": try loadMatch(scanner.rawArgument!)
         case "n": try set(.numeric)
         case "t": try setTable()
         case "x": try set(.expanded)
@@ -273,16 +275,16 @@ final class RuleParser {
     // MARK: - Extensions
 
     /// -m: loads the match, gives it its blob, merges its options.
-    private func loadMatch(_ name: String) throws {
+    private func loadMatch(_ name: UnsafePointer<CChar>) throws {
         if invert { throw IPTablesError.parameter("unexpected ! flag before --match") }
         try rule.loadMatch(name)
     }
 
     /// -j: a target extension, or (when none loads) a verdict or chain name.
-    private func loadTarget(_ name: String) throws {
-        result.jumpTo = try Names.validTargetName(name)
+    private func loadTarget(_ name: UnsafePointer<CChar>) throws {
+        result.jumpTo = try Names.validTargetName(String(cString: name))
         if context.isAnnounced(result.jumpTo) { return }
-        try rule.loadTarget(name)
+        try rule.loadTarget(name, jumpTo: result.jumpTo)
     }
 
     /// An option code that is not a base option: the target's, a match's, or the protocol
@@ -347,8 +349,8 @@ final class RuleParser {
     /// -s/-d lists (the any-address for rule commands without them).
     private func resolveAddresses() throws {
         let ruleCommand = !result.commands.intersection(Commands.ruleCommands).isEmpty
-        try rule.resolveAddresses(source: sourceWord.map { scanner.word($0) },
-                                  destination: destinationWord.map { scanner.word($0) },
+        try rule.resolveAddresses(source: sourceWord.map { scanner.rawWord($0) },
+                                  destination: destinationWord.map { scanner.rawWord($0) },
                                   ruleCommand: ruleCommand)
         if (rule.sourceCount > 1 || rule.destinationCount > 1)
             && rule.invflags & (InvFlag.srcIP | InvFlag.dstIP) != 0 {

@@ -15,6 +15,8 @@ final class Restore {
     private var committed: TableSession?
     private var currentTable = ""
     private var lock: XtablesLock?
+    /// The rule draft every line is parsed into (reset after each).
+    private lazy var draft = RuleDraft(context: context)
 
     init(context: XtablesContext, tables: TableProvider, argv0: String, settings: RestoreTool.Settings) {
         self.context = context
@@ -274,7 +276,7 @@ final class Restore {
             throw IPTablesError.parameter("Parser cannot handle more arguments")
         }
         context.setLine(lineNumber)
-        let parser = RuleParser(context: context, argv: argv, restore: true, table: currentTable)
+        let parser = RuleParser(context: context, argv: argv, restore: true, table: currentTable, draft: draft)
         let outcome: RuleParser.Outcome
         do {
             outcome = try parser.parse()
@@ -282,7 +284,7 @@ final class Restore {
             throw located(e, in: line, restStart: restStart, wordsBefore: prefix.starts.count + counterWords.count)
         }
         guard case .run(let command) = outcome else { throw RestoreEnded() }
-        defer { command.release() }
+        defer { draft.reset() }
         defer { context.output.flush() }
         do {
             try CommandRunner(command: command, session: session!, context: context).run()

@@ -699,3 +699,24 @@ void shim_entry_clear_header(uint8_t nfproto, void *entry)
 {
     memset(entry, 0, shim_entry_header_size(nfproto));
 }
+
+/* ---------------------------------------------------------------- counters */
+
+int shim_scan_policy_counters(const char *text, uint64_t *packets, uint64_t *bytes)
+{
+    /* iptables-restore's own test: both numbers must convert ("[1:2" passes, "[1x:2]" not). */
+    unsigned long long p = 0, b = 0;
+    int n = sscanf(text, "[%llu:%llu]", &p, &b);
+    *packets = p;
+    *bytes = b;
+    return n == 2;
+}
+
+int shim_scan_counter(const char *text, uint64_t *value)
+{
+    /* The -c / --set-counters test: sscanf "%llu" converts one number (trailing text allowed). */
+    unsigned long long v = 0;
+    int n = sscanf(text, "%llu", &v);
+    *value = v;
+    return n == 1;
+}

@@ -201,6 +201,12 @@ const struct shim_tc *shim_tc_for(uint8_t nfproto);
 /// libxtables' table of protocol names it knows without /etc/protocols (NULL-terminated).
 const struct xtables_pprot *shim_chain_protos(void);
 
+/* ---- Counters as iptables reads them (sscanf is variadic: Swift cannot call it) ---- */
+/// `sscanf(text, "[%llu:%llu]")` converting both numbers: restore's policy counters.
+int shim_scan_policy_counters(const char *text, uint64_t *packets, uint64_t *bytes);
+/// `sscanf(text, "%llu")` converting one number: -c and --set-counters.
+int shim_scan_counter(const char *text, uint64_t *value);
+
 /* ---- Capturing extension output ---- */
 /// Points C stdout at a memory stream until shim_capture_end (extensions print with
 /// printf); -1 when a capture is already running or no stream could be made.

@@ -267,8 +267,8 @@ final class RuleParser {
         if let comma = pcnt.dropFirst().firstIndex(of: ",") { bcnt = String(pcnt[pcnt.index(after: comma)...]) }
         if bcnt == nil && scanner.hasNextArgument { bcnt = scanner.nextArgument() }
         guard let b = bcnt else { throw IPTablesError.parameter("-c requires packet and byte counter") }
-        guard let p = CNumber.scanUnsigned(pcnt) else { throw IPTablesError.parameter("-c packet counter not numeric") }
-        guard let bb = CNumber.scanUnsigned(b) else { throw IPTablesError.parameter("-c byte counter not numeric") }
+        guard let p = CounterText.number(pcnt) else { throw IPTablesError.parameter("-c packet counter not numeric") }
+        guard let bb = CounterText.number(b) else { throw IPTablesError.parameter("-c byte counter not numeric") }
         rule.setCounters(packets: p, bytes: bb)
     }
 

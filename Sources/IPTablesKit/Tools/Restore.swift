@@ -202,7 +202,7 @@ final class Restore {
             try createPendingChains()
             var counters: (UInt64, UInt64) = (0, 0)
             if settings.counters {
-                guard f.count > 2, let c = PolicyCounters.parse(word(line, f[2])) else {
+                guard f.count > 2, let c = CounterText.policy(word(line, f[2])) else {
                     throw IPTablesError.parameter("invalid policy counters for chain '\(chain)'")
                 }
                 counters = c
@@ -319,18 +319,6 @@ final class Restore {
     private func releaseLock() {
         lock?.release()
         lock = nil
-    }
-}
-
-/// "[pkts:bytes]" of a restore chain line.
-enum PolicyCounters {
-    static func parse(_ s: String) -> (UInt64, UInt64)? {
-        guard s.hasPrefix("["), let colon = s.firstIndex(of: ":") else { return nil }
-        let p = s[s.index(after: s.startIndex)..<colon]
-        let rest = s[s.index(after: colon)...]
-        let b = rest.prefix(while: { $0 != "]" })
-        guard let pv = CNumber.scanUnsigned(String(p)), let bv = CNumber.scanUnsigned(String(b)) else { return nil }
-        return (pv, bv)
     }
 }
 

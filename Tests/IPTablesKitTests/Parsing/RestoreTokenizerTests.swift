@@ -39,8 +39,4 @@ final class RestoreTokenizerTests: XCTestCase {
         }
     }
 
-    func testPolicyCounters() {
-        XCTAssertEqual(PolicyCounters.parse("[1:23]").map { [$0.0, $0.1] }, [1, 23])
-        XCTAssertNil(PolicyCounters.parse("1:23"))
-    }
 }

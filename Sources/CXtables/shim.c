@@ -323,27 +323,42 @@ int shim_parse_interface(const char *arg, char *name, unsigned char *mask)
     GUARD(xtables_parse_interface(arg, name, mask));
 }
 
+/* The arrays xtables_ip(6)parse_multiple allocates before it may fail: they live here, not
+ * in locals, so that they can be freed after an error unwinds to the guard. */
+static void *parsed_addresses, *parsed_masks;
+
+static int parse_addresses_guarded(uint8_t nfproto, const char *spec, unsigned int *count)
+{
+    GUARD({
+        if (nfproto == NFPROTO_IPV6)
+            xtables_ip6parse_multiple(spec, (struct in6_addr **)&parsed_addresses,
+                                      (struct in6_addr **)&parsed_masks, count);
+        else
+            xtables_ipparse_multiple(spec, (struct in_addr **)&parsed_addresses,
+                                     (struct in_addr **)&parsed_masks, count);
+    });
+}
+
 int shim_parse_addresses(uint8_t nfproto, const char *spec,
                          uint8_t **addrs, uint8_t **masks, unsigned int *count)
 {
-    GUARD({
-        unsigned int n = 0;
+    unsigned int n = 0;
+    parsed_addresses = parsed_masks = NULL;
+    int status = parse_addresses_guarded(nfproto, spec, &n);
+    if (status == 0) {
         size_t width = nfproto == NFPROTO_IPV6 ? 16 : 4;
-        void *a = NULL, *m = NULL;
-        if (nfproto == NFPROTO_IPV6)
-            xtables_ip6parse_multiple(spec, (struct in6_addr **)&a, (struct in6_addr **)&m, &n);
-        else
-            xtables_ipparse_multiple(spec, (struct in_addr **)&a, (struct in_addr **)&m, &n);
         *addrs = xtables_calloc(n ? n : 1, 16);
         *masks = xtables_calloc(n ? n : 1, 16);
         for (unsigned int i = 0; i < n; i++) {
-            memcpy(*addrs + 16 * i, (uint8_t *)a + width * i, width);
-            memcpy(*masks + 16 * i, (uint8_t *)m + width * i, width);
+            memcpy(*addrs + 16 * i, (uint8_t *)parsed_addresses + width * i, width);
+            memcpy(*masks + 16 * i, (uint8_t *)parsed_masks + width * i, width);
         }
-        free(a);
-        free(m);
         *count = n;
-    });
+    }
+    free(parsed_addresses);
+    free(parsed_masks);
+    parsed_addresses = parsed_masks = NULL;
+    return status;
 }
 
 /* ---------------------------------------------------------------- printing */

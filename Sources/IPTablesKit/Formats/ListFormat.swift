@@ -120,7 +120,7 @@ struct ListFormat {
             if n > 99999 {
                 width = 4
                 for u: StaticString in ["K", "M", "G", "T"] {
-                    v = (v + 500) / 1000
+                    v = (v &+ 500) / 1000  // wraps as C does: 2^64-1 prints "0K", as in 1.8.9
                     unit = u
                     if v <= 9999 || u.utf8Start[0] == 0x54 { break }
                 }

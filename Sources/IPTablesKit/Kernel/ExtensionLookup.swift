@@ -80,12 +80,27 @@ struct PrintLookups {
     private var matches: [Entry<xtables_match>] = []
     private var targets: [Entry<xtables_target>] = []
 
-    /// Forgets every lookup (their plugins are about to be unloaded) and frees the names.
+    /// Forgets every lookup (their plugins are about to be unloaded, or the context goes)
+    /// and frees what it owns: the names, and the clones libxtables hands out for an
+    /// extension already in use (a clone is marked by `next` pointing at itself).
     mutating func clear() {
-        for e in matches { free(e.name) }
-        for e in targets { free(e.name) }
+        for e in matches {
+            free(e.name)
+            PrintLookups.freeClones(e.any, e.exact) { $0.pointee.next == $0 }
+        }
+        for e in targets {
+            free(e.name)
+            PrintLookups.freeClones(e.any, e.exact) { $0.pointee.next == $0 }
+        }
         matches = []
         targets = []
+    }
+
+    /// Frees each distinct clone of a lookup.
+    private static func freeClones<T>(_ any: UnsafeMutablePointer<T>?, _ exact: UnsafeMutablePointer<T>?,
+                                      isClone: (UnsafeMutablePointer<T>) -> Bool) {
+        if let a = any, isClone(a) { free(a) }
+        if let e = exact, e != any, isClone(e) { free(e) }
     }
 
     mutating func match(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext)

@@ -47,6 +47,8 @@ public final class XtablesContext {
         try activate()
     }
 
+    deinit { printLookups.clear() }
+
     /// Makes libxtables serve this context's family (a no-op when it already does).
     /// Library entry points call it first; the tools use one family per process.
     public func activate() throws {

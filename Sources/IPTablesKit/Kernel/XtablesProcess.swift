@@ -47,9 +47,15 @@ enum XtablesProcess {
         return generation
     }
 
+    /// Our copy of the -M program libxtables points at (freed when replaced).
+    private static var modprobe: UnsafeMutablePointer<CChar>?
+
     /// -M: the program that loads kernel modules (for the whole process).
     static func setModprobe(_ path: String) {
-        xtables_modprobe_program = UnsafePointer(strdup(path))
+        let old = modprobe
+        modprobe = strdup(path)
+        xtables_modprobe_program = UnsafePointer(modprobe)
+        free(old)
     }
 }
 

@@ -5,6 +5,9 @@
 import Glibc
 
 private let fuzzFamily: Family = getenv("FUZZ_FAMILY").map { String(cString: $0) } == "ipv6" ? .ipv6 : .ipv4
+/// One context for the whole run, as a long-lived library user would keep it.
+private let fuzzContext = try! XtablesContext(family: fuzzFamily, programName: fuzzFamily.toolName + "-restore",
+                                              output: TextSink(), diagnostics: TextSink())
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRestore(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -16,8 +19,10 @@ public func fuzzRestore(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if flags & 4 != 0 { args.append("--verbose") }
     if flags & 8 != 0 { args.append("--test") }
     let text = String(decoding: UnsafeBufferPointer(start: data + 1, count: size - 1), as: UTF8.self)
-    guard let context = try? XtablesContext(family: fuzzFamily, programName: args[0],
-                                            output: TextSink(), diagnostics: TextSink()) else { return 0 }
+    let context = fuzzContext
+    context.output = TextSink()
+    context.diagnostics = TextSink()
+    context.programName = args[0]
     let tables = MemoryTables()
     var renderer = ErrorRenderer(programName: args[0], version: XtablesVersion.string)
     _ = try? RestoreTool.run(args, context: context, tables: tables, renderer: &renderer, input: text)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Seed corpora for the fuzz targets, from the upstream .t corpus and the differential cases.
+"""Seed corpora for the fuzz targets: the inputs fuzzing found (fuzz/regressions/TARGET/,
+replayed by every run), the upstream .t corpus and the differential cases.
 usage: seeds.py CONFORMANCE_TESTS_DIR CASES_DIR OUT_DIR"""
 import hashlib, os, re, sys
 
@@ -11,6 +12,11 @@ def put(folder, data):
 def main():
     tdir, cdir, out = sys.argv[1:4]
     argv, restore = os.path.join(out, "argv"), os.path.join(out, "restore")
+    found = os.path.join(os.path.dirname(os.path.abspath(__file__)), "regressions")
+    for target in ("argv", "restore"):
+        folder = os.path.join(found, target)
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            put(os.path.join(out, target), open(os.path.join(folder, name), "rb").read())
     for name in sorted(os.listdir(tdir)):
         if not name.endswith(".t"):
             continue

@@ -735,3 +735,34 @@ int shim_scan_counter(const char *text, uint64_t *value)
     *value = v;
     return n == 1;
 }
+
+/* ---------------------------------------------------------------- exit from a plugin */
+
+#include <dlfcn.h>
+
+/* Whether an exit() inside a guarded call becomes an error (a library user's process) or
+ * exits as iptables does (the tools, the default being set by shim_contain_exit). */
+static bool exit_contained = true;
+
+void shim_contain_exit(bool contained) { exit_contained = contained; }
+
+/*
+ * Some plugins call exit() themselves rather than exit_err: libxt_rateest's print callback
+ * does for a rule the kernel would have refused (such a rule can stand in a table in
+ * memory). Defined here, exit() is the one every library of the process calls; inside a
+ * guarded call of a library user it unwinds to the guard like exit_err, anywhere else it is
+ * the C library's exit.
+ */
+void exit(int status)
+{
+    if (exit_contained && active_guard != NULL) {
+        snprintf(caught_message, sizeof(caught_message),
+                 "an extension ended the program (exit status %d)", status);
+        caught_status = OTHER_PROBLEM;
+        longjmp(*active_guard, 1);
+    }
+    typedef void (*exit_function)(int);
+    exit_function real_exit = (exit_function)dlsym(RTLD_NEXT, "exit");
+    real_exit(status);
+    __builtin_unreachable();
+}

@@ -214,6 +214,11 @@ int shim_capture_begin(void);
 /// Puts C stdout back; returns the captured bytes (malloc'd, free() them) and their length.
 char *_Nullable shim_capture_end(size_t *_Nonnull length);
 
+/* ---- exit() called by a plugin ---- */
+/// Whether an exit() inside a guarded call is caught as an error (true, the default: a
+/// library user's process must not end) or ends the process as in iptables (the tools).
+void shim_contain_exit(bool contained);
+
 /* ---- Switching family ---- */
 /// Unloads every plugin and forgets libxtables' extension lists and our merged option
 /// tables, so that shim_init can set libxtables up for the other family.

@@ -92,7 +92,13 @@ final class LibiptcTable: TableSession {
     /// (iptables-legacy skips it too whenever a command fails).
     var freesHandle = true
 
-    deinit { if freesHandle { tc.release(handle) } }
+    /// Handles a tool left to the process exit, kept reachable: memory checkers then count
+    /// them as still in use at exit, not lost.
+    private static var leftToExit: [OpaquePointer] = []
+
+    deinit {
+        if freesHandle { tc.release(handle) } else { LibiptcTable.leftToExit.append(handle) }
+    }
 
     /// The library's text for an errno of its last call.
     func message(for err: Int32) -> String { String(cString: tc.strerror(err)) }

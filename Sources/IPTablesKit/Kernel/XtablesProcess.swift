@@ -47,6 +47,10 @@ enum XtablesProcess {
         return generation
     }
 
+    /// A one-shot tool: a plugin's own exit() ends the process, as in iptables. (In a
+    /// library user's process it is caught inside the shim's guarded calls and thrown.)
+    static func runAsTool() { shim_contain_exit(false) }
+
     /// Our copy of the -M program libxtables points at (freed when replaced).
     private static var modprobe: UnsafeMutablePointer<CChar>?
 

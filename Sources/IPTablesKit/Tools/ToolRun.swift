@@ -5,6 +5,7 @@ enum ToolRun {
     static func run(family: Family, programName: String,
                     _ body: (XtablesContext, inout ErrorRenderer) throws -> Int32) -> Int32 {
         var renderer = ErrorRenderer(programName: programName, version: XtablesVersion.string)
+        XtablesProcess.runAsTool()
         let output = StandardOutput()
         var status: Int32
         do {

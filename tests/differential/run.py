@@ -8,7 +8,11 @@ fresh namespace. A block's first line may be `# name`. Each other line is a shel
 using $IPT $IP6T $SAVE $SAVE6 $RESTORE $RESTORE6 (the tools under test). Lines starting
 with `!root ` run as user nobody. A block whose name contains "[fixed]" pins a bug that
 upstream fixed after 1.8.9, and one whose name contains "[assert]" checks a property of
-ours: both run only with our tools, and each line is an assertion that must exit 0. Closing line: "N passed, N failed".
+ours: both run only with our tools, and each line is an assertion that must exit 0 (all
+must have run). A block of comments only is a file's header when it comes first, and an
+empty case (a failure) anywhere else. The runner stops at once, failing, when it cannot
+make a throwaway namespace with a private /run or the oracle is missing; a block whose
+namespace set-up fails stops before its first command. Closing line: "N passed, N failed".
 
 usage: run.py --ours DIR [--legacy-only] [-k SUBSTR] FILES...
 """
@@ -42,8 +46,15 @@ def tools_for(kind, ours):
     return tool_dir(os.path.realpath(os.path.join(ours, "iptables")))
 
 
+SETUP_FAILED = 97
+
+
 def script_for(lines, tools, readback):
-    out = ["set +e", "mount -t tmpfs tmpfs /run", "chmod 755 /run", "mount -t tmpfs tmpfs /tmp", "chmod 1777 /tmp",
+    # The private /run and /tmp are the safety of the whole run (the xtables lock file is
+    # global otherwise): without them the block stops before its first command.
+    guard = f"|| exit {SETUP_FAILED}"
+    out = ["set +e", f"mount -t tmpfs tmpfs /run {guard}", "chmod 755 /run", f"mount -t tmpfs tmpfs /tmp {guard}",
+           "chmod 1777 /tmp",
            f"PATH={tools}:$PATH; export PATH"]
     out += [f"{k}={v}; export {k}" for k, v in NAMES.items()]
     for i, line in enumerate(lines):
@@ -74,9 +85,28 @@ def run_block(lines, tools, readback):
         path = f.name
     try:
         p = subprocess.run(["unshare", "-n", "-m", "sh", path], capture_output=True, text=True, timeout=120)
+        if p.returncode == SETUP_FAILED or "@@ kernel state" not in p.stdout:
+            raise SetupError(f"a throwaway namespace with a private /run could not be made "
+                             f"(unshare/mount: rc {p.returncode}): {p.stderr.strip()[:300]}")
         return STAMP.sub("# stamp", p.stdout + p.stderr)
     finally:
         os.unlink(path)
+
+
+class SetupError(Exception):
+    """The runner cannot do its job (no namespaces, no private /run): the whole run fails."""
+
+
+def preflight():
+    """Fails loudly, before any case, when namespaces or a private /run cannot be made."""
+    p = subprocess.run(["unshare", "-n", "-m", "sh", "-c", "mount -t tmpfs tmpfs /run && echo ok"],
+                       capture_output=True, text=True)
+    if p.stdout.strip() != "ok":
+        sys.exit(f"differential: cannot make a throwaway namespace with a private /run "
+                 f"(run as root): {p.stderr.strip()}")
+    for tool in LEGACY.values():
+        if not shutil.which(tool):
+            sys.exit(f"differential: the oracle {tool} is missing (install iptables)")
 
 
 def parse_cases(path):
@@ -94,7 +124,7 @@ def parse_cases(path):
         if b[0].startswith("# "):
             name += " " + b[0][2:]
         lines = [l for l in b if not l.startswith("#")]
-        if lines:
+        if lines or i > 0:  # comments only: a file's header, or else an empty case (it fails)
             named.append((name, lines))
     return named
 
@@ -107,16 +137,24 @@ def main():
     ap.add_argument("-j", type=int, default=4)
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
+    preflight()
     legacy, ours = tools_for("legacy", None), tools_for("ours", a.ours)
     if a.legacy_only:
         ours = legacy
     cases = [c for f in a.files for c in parse_cases(f) if a.k in c[0]]
+    if not cases:
+        sys.exit("differential: no case selected: nothing would be tested")
 
     def one(case):
         name, lines = case
+        if not lines:
+            return name, "", "the block has no command line: it tests nothing"
         if "[fixed]" in name or "[assert]" in name:
             got = run_block(lines, ours, legacy)
             bad = re.findall(r"@@ \d+: (.*)\n@@ rc=([1-9]\d*)", got)
+            ran = len(re.findall(r"^@@ rc=", got, re.M))
+            if ran != len(lines):
+                return name, "", f"only {ran} of {len(lines)} expectation lines ran"
             return name, "", "" if not bad else "assertions failed:\n" + "\n".join(f"{c} (rc {r})" for c, r in bad)
         ref = run_block(lines, legacy, ours)
         got = run_block(lines, ours, legacy)
@@ -124,7 +162,11 @@ def main():
 
     passed = failed = 0
     with cf.ThreadPoolExecutor(a.j) as ex:
-        for name, ref, got in ex.map(one, cases):
+        try:
+            results = list(ex.map(one, cases))
+        except SetupError as e:
+            sys.exit(f"differential: {e}")
+        for name, ref, got in results:
             if ref == got:
                 passed += 1
             else:

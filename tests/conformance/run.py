@@ -9,7 +9,10 @@ and `TOOL -D ...` must remove it. Per file, a whole-file round trip: one restore
 rule with the tool under test, read back by iptables-legacy-save, every line in place.
 
 The reference is calibrated first: every case is run with iptables-legacy; the cases it
-fails are skipped for the candidate. Closing line: "corpus: N passed, N failed, N skipped".
+fails are skipped for the candidate. A runner that breaks (on either side) or a case the
+candidate gives no result for is a failure, never a skip; and a family with more skips
+than calibration.json records fails the run (`--no-skip-limit` lifts that, for a corpus
+or kernel other than the calibrated one). Closing line: "corpus: N passed, N failed, N skipped".
 
 --upstream-match searches the readback for "CHAIN EXPECTED" as a substring, as 1.8.9's own
 runner did, instead of the whole line "-A CHAIN EXPECTED".
@@ -168,11 +171,18 @@ def main():
     ap.add_argument("--tool")
     ap.add_argument("--oracle-save")
     ap.add_argument("--upstream-match", action="store_true")
+    ap.add_argument("--no-skip-limit", action="store_true")
     a = ap.parse_args()
     if a.inner:
         print(json.dumps(Inner(a.inner, a.family, a.tool, a.oracle_save, a.upstream_match).run()))
         return
+    probe = subprocess.run(["unshare", "-n", "-m", "sh", "-c", "mount -t tmpfs tmpfs /run && echo ok"],
+                           capture_output=True, text=True)
+    if probe.stdout.strip() != "ok":
+        sys.exit(f"corpus: cannot make a throwaway namespace with a private /run (run as root): {probe.stderr.strip()}")
     files = sorted(f for f in os.listdir(a.corpus) if f.endswith(".t") and a.k in f)
+    if not files:
+        sys.exit(f"corpus: no *.t file in {a.corpus}: nothing would be tested")
     jobs = [(os.path.join(a.corpus, f), fam) for f in files for fam in families_for(f, a.family)]
 
     def legacy_tool(fam):
@@ -194,7 +204,15 @@ def main():
         for fam, ref, got in ex.map(one, jobs):
             calib = {name: ok for name, ok, _ in ref}
             stats = per_family.setdefault(fam, [0, 0, 0])
+            got_names = {name for name, _, _ in got}
+            broken = [(n, False, w) for n, o, w in ref if n.endswith(":runner")]
+            broken += [(n, False, "no result from the candidate") for n, o, w in ref if o and n not in got_names]
+            for name, ok, why in broken + [r for r in got if r[0].endswith(":runner")]:
+                failed += 1; stats[1] += 1
+                print(f"FAIL [ipv{fam}] {name}\n    {why[:1500]}")
             for name, ok, why in got:
+                if name.endswith(":runner"):
+                    continue
                 if not calib.get(name, False):
                     skipped += 1; stats[2] += 1
                     if a.v:
@@ -205,10 +223,15 @@ def main():
                 else:
                     failed += 1; stats[1] += 1
                     print(f"FAIL [ipv{fam}] {name}\n    {why[:1500]}")
+    limits = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "calibration.json")))
+    over = False
     for fam, (p, f, s) in sorted(per_family.items()):
         print(f"ipv{fam}: {p} passed, {f} failed, {s} skipped")
+        if not a.no_skip_limit and not a.k and s > limits[fam]:
+            print(f"FAIL [ipv{fam}] {s} cases skipped, calibration allows {limits[fam]}: the oracle or the runner is broken")
+            over = True
     print(f"corpus: {passed} passed, {failed} failed, {skipped} skipped")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or over else 0)
 
 
 if __name__ == "__main__":

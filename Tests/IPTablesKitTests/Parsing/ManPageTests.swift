@@ -17,12 +17,20 @@ final class ManPageTests: XCTestCase {
     /// How roff writes an option: every '-' escaped.
     private func roff(_ option: String) -> String { option.replacingOccurrences(of: "-", with: "\\-") }
 
+    /// Whether the page names the option as a whole word: `--list` inside `--list-rules`, or
+    /// `-c` inside `-check`, does not count.
+    private func names(_ text: String, _ option: String) -> Bool {
+        let escaped = NSRegularExpression.escapedPattern(for: roff(option))
+        let pattern = "(?<!\\\\-)" + escaped + "(?![A-Za-z0-9]|\\\\-)"
+        return text.range(of: pattern, options: .regularExpression) != nil
+    }
+
     private func assertDocuments(_ options: [BaseOptions.Entry], shortOptions: String, in text: String, page: String) {
         for (name, _, _) in options {
-            XCTAssertTrue(text.contains(roff("--" + name)), "\(page) lacks --\(name)")
+            XCTAssertTrue(names(text, "--" + name), "\(page) lacks --\(name)")
         }
         for c in shortOptions {
-            XCTAssertTrue(text.contains(roff("-" + String(c))), "\(page) lacks -\(c)")
+            XCTAssertTrue(names(text, "-" + String(c)), "\(page) lacks -\(c)")
         }
     }
 
@@ -32,6 +40,15 @@ final class ManPageTests: XCTestCase {
             let shorts = BaseOptions.optstring.filter { $0.isLetter || $0.isNumber }.filter { $0 != "b" }
             assertDocuments(BaseOptions.list(for: family), shortOptions: String(shorts), in: text, page: "iptables.8")
         }
+    }
+
+    /// The matcher takes whole option names only.
+    func testOptionsMatchAsWholeNames() {
+        XCTAssertTrue(names("\\fB\\-\\-list\\fR [chain]", "--list"))
+        XCTAssertFalse(names("\\fB\\-\\-list\\-rules\\fR", "--list"))
+        XCTAssertFalse(names("\\fB\\-\\-check\\fR", "-c"))
+        XCTAssertFalse(names("\\-\\-c ", "-c"), "--c is not -c")
+        XCTAssertTrue(names("\\fB\\-c\\fR packets bytes", "-c"))
     }
 
     func testSavePageCoversEveryOption() throws {

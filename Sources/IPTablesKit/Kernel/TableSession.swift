@@ -92,12 +92,15 @@ final class LibiptcTable: TableSession {
     /// (iptables-legacy skips it too whenever a command fails).
     var freesHandle = true
 
-    /// Handles a tool left to the process exit, kept reachable: memory checkers then count
-    /// them as still in use at exit, not lost.
-    private static var leftToExit: [OpaquePointer] = []
+    /// The handle a tool left to the process exit, kept reachable: memory checkers then
+    /// count it as still in use at exit, not lost. (A tool leaves at most one; a second
+    /// one would free the first. One slot, not an array: no generic metadata at exit.)
+    private static var leftToExit: (handle: OpaquePointer, tc: shim_tc)?
 
     deinit {
-        if freesHandle { tc.release(handle) } else { LibiptcTable.leftToExit.append(handle) }
+        guard !freesHandle else { return tc.release(handle) }
+        if let earlier = LibiptcTable.leftToExit { earlier.tc.release(earlier.handle) }
+        LibiptcTable.leftToExit = (handle, tc)
     }
 
     /// The library's text for an errno of its last call.

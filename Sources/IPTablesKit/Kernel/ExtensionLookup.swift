@@ -69,12 +69,16 @@ extension IPTablesError {
 /// per context: the printers meet the same few names on every rule, so a short list
 /// searched with strcmp beats building a String and hashing it for every match of every rule.
 struct PrintLookups {
-    /// One cached lookup: the name (owned copy), revision, and what libxtables returned.
+    /// One cached lookup: the name (owned copy), revision, what libxtables returned, and
+    /// which of those are clones this cache owns (told at lookup time: after a family
+    /// switch the plugins behind the other pointers are unloaded and must not be read).
     private struct Entry<T> {
         let name: UnsafeMutablePointer<CChar>
         let revision: UInt8
         let any: UnsafeMutablePointer<T>?
         let exact: UnsafeMutablePointer<T>?
+        /// The results that are clones (owned here), nil where none.
+        let clones: (UnsafeMutablePointer<T>?, UnsafeMutablePointer<T>?)
     }
 
     private var matches: [Entry<xtables_match>] = []
@@ -86,21 +90,23 @@ struct PrintLookups {
     mutating func clear() {
         for e in matches {
             free(e.name)
-            PrintLookups.freeClones(e.any, e.exact) { $0.pointee.next == $0 }
+            free(e.clones.0)
+            free(e.clones.1)
         }
         for e in targets {
             free(e.name)
-            PrintLookups.freeClones(e.any, e.exact) { $0.pointee.next == $0 }
+            free(e.clones.0)
+            free(e.clones.1)
         }
         matches = []
         targets = []
     }
 
-    /// Frees each distinct clone of a lookup.
-    private static func freeClones<T>(_ any: UnsafeMutablePointer<T>?, _ exact: UnsafeMutablePointer<T>?,
-                                      isClone: (UnsafeMutablePointer<T>) -> Bool) {
-        if let a = any, isClone(a) { free(a) }
-        if let e = exact, e != any, isClone(e) { free(e) }
+    /// The distinct clones among a lookup's results (a clone's `next` points at itself).
+    private static func clones<T>(_ any: UnsafeMutablePointer<T>?, _ exact: UnsafeMutablePointer<T>?,
+                                  isClone: (UnsafeMutablePointer<T>) -> Bool)
+        -> (UnsafeMutablePointer<T>?, UnsafeMutablePointer<T>?) {
+        (any.flatMap { isClone($0) ? $0 : nil }, exact.flatMap { $0 != any && isClone($0) ? $0 : nil })
     }
 
     mutating func match(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext)
@@ -108,7 +114,8 @@ struct PrintLookups {
         for e in matches where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact) }
         let m = try? context.findMatch(String(cString: name), .tryLoad, into: nil)
         let exact = m.flatMap { xtables_find_match_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
-        matches.append(Entry(name: strdup(name), revision: revision, any: m, exact: exact))
+        let owned = PrintLookups.clones(m, exact) { $0.pointee.next == $0 }
+        matches.append(Entry(name: strdup(name), revision: revision, any: m, exact: exact, clones: owned))
         return (m, exact)
     }
 
@@ -117,7 +124,8 @@ struct PrintLookups {
         for e in targets where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact) }
         let t = try? context.findTarget(String(cString: name), .tryLoad)
         let exact = t.flatMap { xtables_find_target_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
-        targets.append(Entry(name: strdup(name), revision: revision, any: t, exact: exact))
+        let owned = PrintLookups.clones(t, exact) { $0.pointee.next == $0 }
+        targets.append(Entry(name: strdup(name), revision: revision, any: t, exact: exact, clones: owned))
         return (t, exact)
     }
 }

@@ -120,3 +120,22 @@ extension FirewallTests {
         XCTAssertThrowsError(try u.delete(values[0], from: "INPUT"))
     }
 }
+
+extension FirewallTests {
+    /// Printing in one family, then the other, then the first again: each context's cached
+    /// print lookups point into plugins a switch unloaded, and must be dropped without being
+    /// read.
+    func testPrintingAcrossFamilySwitches() throws {
+        let v4 = try Firewall(family: .ipv4, memory: MemoryTables())
+        let v6 = try Firewall(family: .ipv6, memory: MemoryTables())
+        let t4 = try v4.open(), t6 = try v6.open()
+        try t4.append(["-p", "tcp", "--dport", "22", "-m", "comment", "--comment", "a", "-j", "LOG"], to: "INPUT")
+        try t6.append(["-p", "tcp", "--dport", "22", "-m", "comment", "--comment", "b", "-j", "LOG"], to: "INPUT")
+        for _ in 0..<3 {
+            XCTAssertTrue(try t4.run(["-L", "-n", "-v"]).contains("/* a */"))
+            XCTAssertTrue(try t6.run(["-L", "-n", "-v"]).contains("/* b */"))
+            XCTAssertEqual(try t4.rules(in: "INPUT").first?.target?.name, "LOG")
+            XCTAssertEqual(try t6.rules(in: "INPUT").first?.matches.last?.options, ["--comment", "b"])
+        }
+    }
+}

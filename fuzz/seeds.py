@@ -17,7 +17,7 @@ def main():
         folder = os.path.join(found, target)
         for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
             put(os.path.join(out, target), open(os.path.join(folder, name), "rb").read())
-    for name in sorted(os.listdir(tdir)):
+    for name in sorted(os.listdir(tdir)) if os.path.isdir(tdir) else []:
         if not name.endswith(".t"):
             continue
         chain = "INPUT"

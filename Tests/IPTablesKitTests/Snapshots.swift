@@ -1,7 +1,8 @@
 import XCTest
 
 /// Golden files under Tests/IPTablesKitTests/Snapshots. `RECORD_SNAPSHOTS=1 swift test`
-/// writes what the code produces now instead of comparing (review the diff, then commit).
+/// writes what the code produces now instead of comparing, and fails each such test (review
+/// the diff, commit, run again).
 enum Snapshots {
     /// The Snapshots folder, found from this file's path.
     static var folder: String {
@@ -17,7 +18,9 @@ enum Snapshots {
         let path = folder + "/" + name
         if recording {
             XCTAssertNoThrow(try actual.write(toFile: path, atomically: true, encoding: .utf8), file: file, line: line)
-            return
+            // A recording run checks nothing: it says so, so that it never passes as a test run.
+            return XCTFail("recorded \(name); review the diff, then run again without RECORD_SNAPSHOTS",
+                           file: file, line: line)
         }
         guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
             return XCTFail("no snapshot \(name); run with RECORD_SNAPSHOTS=1", file: file, line: line)

@@ -21,7 +21,18 @@ cp "$bin" "$tools/xtables-swift-multi"
 for n in iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore; do
   ln -s xtables-swift-multi "$tools/$n"
 done
-export ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:abort_on_error=0
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# Reports also go to files: a case that discards stderr cannot hide one.
+reports="$tools/reports"
+mkdir -p "$reports"
+chmod 1777 "$reports"
+export ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:abort_on_error=0:log_path=$reports/asan
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
 if [ $# -eq 0 ]; then set -- tests/differential/cases/*.cases; fi
-python3 tests/differential/run.py --ours "$tools" "$@"
+status=0
+python3 tests/differential/run.py --ours "$tools" "$@" || status=1
+if [ -n "$(ls -A "$reports")" ]; then
+  echo "sanitizers: reports were written:" >&2
+  head -n 40 "$reports"/* >&2
+  status=1
+fi
+exit $status

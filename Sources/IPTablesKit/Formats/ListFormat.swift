@@ -53,11 +53,6 @@ struct ListFormat {
     }
 
     /// "Chain X (policy P …)" or "(N references)" and the column titles.
-    static func header(chain: String, policy: Policy?, references: Int?, style: ListStyle) -> String {
-        headerLine(chain: chain, policy: policy, references: references, style: style) + titles(style)
-    }
-
-    /// The "Chain …" line alone.
     static func headerLine(chain: String, policy: Policy?, references: Int?, style: ListStyle) -> String {
         var s = "Chain \(chain)"
         if let p = policy {

@@ -103,9 +103,6 @@ struct OptionScanner {
         return true
     }
 
-    /// The first byte of word i (0 for an empty word).
-    func firstByte(at i: Int32) -> UInt8 { UInt8(bitPattern: argv.raw(i)[0]) }
-
     /// Word i as it stands now (extensions may have changed it).
     func word(_ i: Int32) -> String { argv[i] }
 

@@ -32,6 +32,13 @@ final class RuleDraft {
         free(scratchEntry)
     }
 
+    /// Forgets the previous rule's extension state in libxtables (flags, used marks,
+    /// merged options); each command line starts with it.
+    static func resetExtensionState() {
+        shim_reset_extension_flags()
+        shim_reset_options()
+    }
+
     /// Makes the draft ready for the next rule of a run (restore parses every line into
     /// the same draft): the extension state freed, the header and addresses cleared.
     func reset() {

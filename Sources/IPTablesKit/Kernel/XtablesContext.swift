@@ -26,8 +26,8 @@ public final class XtablesContext {
     /// The printers' extension lookups, by name and revision.
     var printLookups = PrintLookups()
     /// Whether the process ends right after the run (the tools): big tables are then left
-    /// to the exit instead of being freed. A library user's context keeps this false.
-    var endsWithProcess = false
+    /// to the exit instead of being freed. False in a library user's process.
+    var endsWithProcess: Bool { XtablesProcess.runsAsTool }
     /// Protocol names already looked up.
     var protocolNames = ProtocolNames()
     /// The parsed any-address ("0.0.0.0/0" or "::0/0").

@@ -22,11 +22,3 @@ enum CounterText {
         return shim_scan_counter(text, &v) != 0 ? v : nil
     }
 }
-
-extension RuleDraft {
-    /// Forgets the previous rule's extension state (flags, used marks, merged options).
-    static func resetExtensionState() {
-        shim_reset_extension_flags()
-        shim_reset_options()
-    }
-}

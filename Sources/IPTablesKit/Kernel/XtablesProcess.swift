@@ -47,9 +47,16 @@ enum XtablesProcess {
         return generation
     }
 
+    /// Whether this process is one run of a tool (set by the tools' driver, never by the
+    /// library): it ends right after the run.
+    private(set) static var runsAsTool = false
+
     /// A one-shot tool: a plugin's own exit() ends the process, as in iptables. (In a
     /// library user's process it is caught inside the shim's guarded calls and thrown.)
-    static func runAsTool() { shim_contain_exit(false) }
+    static func runAsTool() {
+        runsAsTool = true
+        shim_contain_exit(false)
+    }
 
     /// Our copy of the -M program libxtables points at (freed when replaced).
     private static var modprobe: UnsafeMutablePointer<CChar>?

@@ -11,7 +11,6 @@ enum ToolRun {
         do {
             let context = try XtablesContext(family: family, programName: programName,
                                              output: output, diagnostics: StandardError())
-            context.endsWithProcess = true
             status = try body(context, &renderer)
         } catch let e as IPTablesError {
             StandardError().write(renderer.render(e))

@@ -14,20 +14,20 @@ final class ListFormatTests: XCTestCase {
     }
 
     func testHeaderWithoutVerbose() {
-        let h = ListFormat.header(chain: "INPUT", policy: Policy(name: "ACCEPT"), references: nil,
-                                  style: [.options, .noCounts, .kiloMegaGiga])
+        let h = ListFormat.headerLine(chain: "INPUT", policy: Policy(name: "ACCEPT"), references: nil,
+                                  style: [.options, .noCounts, .kiloMegaGiga]) + ListFormat.titles([.options, .noCounts, .kiloMegaGiga])
         XCTAssertEqual(h, "Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination         \n")
     }
 
     func testHeaderVerboseAndReferences() {
-        let h = ListFormat.header(chain: "foo", policy: nil, references: 1,
-                                  style: [.options, .via, .kiloMegaGiga, .lineNumbers])
+        let h = ListFormat.headerLine(chain: "foo", policy: nil, references: 1,
+                                  style: [.options, .via, .kiloMegaGiga, .lineNumbers]) + ListFormat.titles([.options, .via, .kiloMegaGiga, .lineNumbers])
         XCTAssertEqual(h, "Chain foo (1 references)\nnum   pkts bytes target     prot opt in     out     source               destination         \n")
     }
 
     func testPolicyCountersInHeader() {
-        let h = ListFormat.header(chain: "OUTPUT", policy: Policy(name: "DROP", packets: 5, bytes: 300_000), references: nil,
-                                  style: [.options, .via, .kiloMegaGiga])
+        let h = ListFormat.headerLine(chain: "OUTPUT", policy: Policy(name: "DROP", packets: 5, bytes: 300_000), references: nil,
+                                  style: [.options, .via, .kiloMegaGiga]) + ListFormat.titles([.options, .via, .kiloMegaGiga])
         XCTAssertTrue(h.hasPrefix("Chain OUTPUT (policy DROP 5 packets, 300K bytes)\n"))
     }
 

@@ -43,13 +43,4 @@ final class MemoryHarness {
         }
         return try IPTablesTool.run(argv, context: context, tables: tables)
     }
-
-    /// `iptables ARGS` that must succeed; its stdout.
-    @discardableResult
-    func ok(_ args: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let tool = family.isIPv6 ? "ip6tables" : "iptables"
-        let r = try run(tool, args.split(separator: " ").map(String.init))
-        XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)", file: file, line: line)
-        return r.stdout
-    }
 }

@@ -3,13 +3,14 @@
 import PackageDescription
 import Foundation
 
-/// The version of the installed libxtables (`pkg-config --modversion xtables`, e.g. "1.8.9"):
-/// the tools report it as iptables does, because clients parse that line. There is no
-/// fallback: a build that cannot ask pkg-config stops here with the reason.
-func xtablesVersion() -> String {
+/// What pkg-config says of the installed libxtables: its version (`--modversion`, e.g.
+/// "1.8.9", which the tools report as iptables does, because clients parse that line) and
+/// its plugin directory (`--variable=xtlibdir`, where the check looks for plugin files).
+/// There is no fallback: a build that cannot ask pkg-config stops here with the reason.
+func xtablesPkgConfig(_ query: String) -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["pkg-config", "--modversion", "xtables"]
+    p.arguments = ["pkg-config", query, "xtables"]
     let pipe = Pipe()
     p.standardOutput = pipe
     do { try p.run() } catch {
@@ -19,7 +20,7 @@ func xtablesVersion() -> String {
     let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         .trimmingCharacters(in: .whitespacesAndNewlines)
     guard p.terminationStatus == 0, !text.isEmpty else {
-        fatalError("iptables-swift: `pkg-config --modversion xtables` failed; install libxtables-dev")
+        fatalError("iptables-swift: `pkg-config \(query) xtables` failed; install libxtables-dev")
     }
     return text
 }
@@ -37,7 +38,10 @@ let package = Package(
         /// (variadic exit_err containment with setjmp, entry layout, per-family libiptc table).
         .target(
             name: "CXtables",
-            cSettings: [.define("XTABLES_PACKAGE_VERSION", to: "\"\(xtablesVersion())\"")],
+            cSettings: [
+                .define("XTABLES_PACKAGE_VERSION", to: "\"\(xtablesPkgConfig("--modversion"))\""),
+                .define("XTABLES_PLUGIN_DIR", to: "\"\(xtablesPkgConfig("--variable=xtlibdir"))\""),
+            ],
             linkerSettings: [
                 .linkedLibrary("xtables"),
                 .linkedLibrary("ip4tc"),

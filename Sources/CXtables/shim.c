@@ -84,6 +84,12 @@ static char version_string[64];
 
 const char *shim_xtables_version(void) { return XTABLES_PACKAGE_VERSION; }
 
+const char *shim_plugin_directory(void)
+{
+    const char *env = getenv("XTABLES_LIBDIR");
+    return env != NULL ? env : XTABLES_PLUGIN_DIR;
+}
+
 int shim_init(uint8_t nfproto, const char *program_name, struct option *base_options)
 {
     snprintf(version_string, sizeof(version_string), "%s (legacy)", XTABLES_PACKAGE_VERSION);

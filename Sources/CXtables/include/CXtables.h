@@ -36,6 +36,11 @@ const char *shim_error_message(void);
 
 /// The libxtables version this binary was built against ("1.8.9").
 const char *shim_xtables_version(void);
+/// Moves the calling process into a new network namespace (and, when asked, a new user
+/// namespace first, for callers without CAP_SYS_ADMIN); 0 or -1 with errno, as unshare(2).
+int shim_unshare_network(bool with_user_namespace);
+/// Where libxtables loads plugins from: $XTABLES_LIBDIR, else the directory it was built with.
+const char *shim_plugin_directory(void);
 /// Sets xtables_globals (name, version, base options) and runs xtables_init_all.
 int shim_init(uint8_t nfproto, const char *program_name, struct option *base_options);
 /// The program name libxtables puts in its own messages (the string must stay alive).

@@ -252,7 +252,10 @@ final class LibiptcTable: TableSession {
 
 /// The kernel's tables, through libiptc.
 final class KernelTables: TableProvider {
-    init() {}
+    /// Whether writers take the xtables lock (a check in a private namespace does not).
+    private let locking: Bool
+
+    init(locking: Bool = true) { self.locking = locking }
 
     func open(family: Family, table: String) throws -> TableSession {
         if let s = LibiptcTable.open(family: family, table: table) { return s }
@@ -277,7 +280,7 @@ final class KernelTables: TableProvider {
         return names
     }
 
-    var needsLock: Bool { true }
+    var needsLock: Bool { locking }
 }
 
 extension Family {

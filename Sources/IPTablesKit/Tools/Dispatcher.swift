@@ -11,6 +11,7 @@ public enum Dispatcher {
     /// Runs the tool a name stands for; nil when the name is none of ours. A switch, not a
     /// table: building a dictionary of closures costs more start-up time than the whole parse.
     static func run(_ name: String, _ argv: [String]) -> Int32? {
+        if name.hasSuffix("tables-swift"), argv.count > 1, let status = subcommand(name, argv) { return status }
         switch name {
         case "iptables", "iptables-swift": return IPTablesTool.main(family: .ipv4, arguments: argv)
         case "ip6tables", "ip6tables-swift": return IPTablesTool.main(family: .ipv6, arguments: argv)
@@ -18,6 +19,16 @@ public enum Dispatcher {
         case "ip6tables-save", "ip6tables-swift-save": return SaveTool.main(family: .ipv6, arguments: argv)
         case "iptables-restore", "iptables-swift-restore": return RestoreTool.main(family: .ipv4, arguments: argv)
         case "ip6tables-restore", "ip6tables-swift-restore": return RestoreTool.main(family: .ipv6, arguments: argv)
+        default: return nil
+        }
+    }
+
+    /// The iptables-swift subcommands: a first word that names one runs it; anything else
+    /// is iptables as always (nil).
+    private static func subcommand(_ name: String, _ argv: [String]) -> Int32? {
+        let family: Family = name.hasPrefix("ip6") ? .ipv6 : .ipv4
+        switch argv[1] {
+        case "check": return CheckTool.main(defaultFamily: family, arguments: argv)
         default: return nil
         }
     }

@@ -14,9 +14,18 @@ final class Restore {
     /// the run is left to the process exit (freeing 100k rules is wasted work there).
     private var committed: TableSession?
     private var currentTable = ""
+    /// The table whose block is being read ("" between blocks).
+    var tableInHand: String { session != nil ? currentTable : "" }
     private var lock: XtablesLock?
     /// The rule draft every line is parsed into (reset after each).
     private lazy var draft = RuleDraft(context: context)
+    /// Set by a check: a failing line is reported to it and the run goes on.
+    weak var observer: RestoreObserver?
+    /// In a checked run, the table block being skipped because its `*table` line failed.
+    private var skippingBlock = false
+    /// What lay behind the last "line N failed": the table's own error (a rule command
+    /// or a commit the kernel refused) and the rule command, when there was one.
+    private(set) var lastFailure: (error: IPTablesError, command: ParsedCommand?)?
 
     init(context: XtablesContext, tables: TableProvider, argv0: String, settings: RestoreTool.Settings) {
         self.context = context
@@ -36,17 +45,49 @@ final class Restore {
             lineNumber += 1
             let line = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
                                            count: strlen(buffer))
+            if let observer {
+                guard checked(line, observer) else { return }
+                continue
+            }
             let ok = try handle(line)
             if let only = settings.onlyTable, only != currentTable { continue }
             if !ok { throw IPTablesError(.other, "\(name): line \(lineNumber) failed\n", style: .plain) }
         }
         if session != nil {
-            throw IPTablesError(.other, "\(name): COMMIT expected at line \(lineNumber + 1)\n", style: .plain)
+            let e = IPTablesError(.other, "\(name): COMMIT expected at line \(lineNumber + 1)\n", style: .plain)
+            guard let observer else { throw e }
+            _ = observer.restore(self, failed: e.located(line: lineNumber + 1), text: "")
         }
         if context.endsWithProcess { committed?.freesHandle = false }
     }
 
     private static let commitLine = Array("COMMIT\n".utf8)
+
+    /// One line of a checked run: a failure goes to the observer, the rule draft is reset
+    /// and the run goes on (a table line that failed skips its block up to COMMIT).
+    /// False when the observer wants no more, or a line ended the run (-h, -V).
+    private func checked(_ line: UnsafeBufferPointer<UInt8>, _ observer: RestoreObserver) -> Bool {
+        if skippingBlock {
+            if line.elementsEqual(Restore.commitLine) { skippingBlock = false }
+            return true
+        }
+        let opensTable = session == nil && line.first == 0x2A
+        lastFailure = nil
+        var text: String { String(decoding: line, as: UTF8.self) }
+        do {
+            if try handle(line) { return true }
+            let e = IPTablesError(.other, "\(name): line \(lineNumber) failed\n", style: .plain)
+            return observer.restore(self, failed: e.located(line: lineNumber), text: text)
+        } catch let e as IPTablesError {
+            draft.reset()
+            if opensTable && session == nil { skippingBlock = true }
+            return observer.restore(self, failed: e.located(line: lineNumber), text: text)
+        } catch {
+            draft.reset()
+            observer.restore(self, endedAt: lineNumber, text: text)
+            return false
+        }
+    }
 
     /// One input line; false when it failed (reported as "line N failed").
     private func handle(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
@@ -159,8 +200,8 @@ final class Restore {
             do {
                 try s.createChain(chain.name)
             } catch let e as IPTablesError {
-                lineNumber = chain.line
                 throw IPTablesError.parameter("error creating chain '\(chain.name)':\(String(cString: strerror(e.errno ?? 0)))")
+                    .located(line: chain.line)
             }
         }
     }
@@ -289,6 +330,7 @@ final class Restore {
         do {
             try CommandRunner(command: command, session: session!, context: context).run()
         } catch let e as IPTablesError where e.kind == .kernel {
+            if observer != nil { lastFailure = (e.described(by: session!), command) }
             return false
         }
         return true
@@ -308,7 +350,12 @@ final class Restore {
     private func commit() -> Bool {
         var ok = true
         if !settings.testing {
-            do { try session!.commit() } catch { ok = false }
+            do {
+                try session!.commit()
+            } catch {
+                ok = false
+                if observer != nil, let e = error as? IPTablesError { lastFailure = (e.described(by: session!), nil) }
+            }
         }
         committed = session
         session = nil
@@ -320,6 +367,15 @@ final class Restore {
         lock?.release()
         lock = nil
     }
+}
+
+/// Told of every failing line of a checked restore run (`Restore.observer`).
+protocol RestoreObserver: AnyObject {
+    /// A line failed with the error restore would stop at (its location names the line);
+    /// `text` is the line as read. Returns whether the run goes on.
+    func restore(_ restore: Restore, failed error: IPTablesError, text: String) -> Bool
+    /// A line asked for help or the version: iptables-restore answers and loads nothing more.
+    func restore(_ restore: Restore, endedAt line: Int, text: String)
 }
 
 /// A restore line asked for help or the version: that was answered, and the run ends

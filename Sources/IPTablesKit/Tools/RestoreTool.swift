@@ -48,8 +48,9 @@ public enum RestoreTool {
         } catch is RestoreEnded {
             return 0
         } catch let e as IPTablesError {
-            renderer.line = restore.lineNumber
-            throw e.located(line: restore.lineNumber)
+            let located = e.located(line: restore.lineNumber)
+            renderer.line = located.location?.line
+            throw located
         }
         return 0
     }

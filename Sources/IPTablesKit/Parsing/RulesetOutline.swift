@@ -1,0 +1,108 @@
+/// The shape of an iptables-save text as iptables-restore reads it: where each line is,
+/// and each table block (its `*table` line, chain declarations, rule lines and COMMIT).
+/// The check uses it to name chains in messages and to cut a table down to a prefix of
+/// its rules (lines it drops become empty lines, so line numbers never move).
+struct RulesetOutline {
+    /// One `*table … COMMIT` block.
+    struct Block {
+        var table: String
+        /// The `*table` line.
+        var openLine: Int
+        /// The COMMIT line; nil when the text ends first.
+        var commitLine: Int?
+        /// Declared chains (`:NAME …`) with their lines.
+        var chains: [(name: String, line: Int)] = []
+        /// Lines that are commands (neither declarations, comments nor blank).
+        var ruleLines: [Int] = []
+    }
+
+    /// The text.
+    let bytes: [UInt8]
+    /// Where each line is (line n at index n-1), its newline included.
+    private(set) var lines: [Range<Int>] = []
+    private(set) var blocks: [Block] = []
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var start = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            lines.append(start..<(i + 1))
+            start = i + 1
+        }
+        if start < bytes.count { lines.append(start..<bytes.count) }
+        scanBlocks()
+    }
+
+    private mutating func scanBlocks() {
+        var open: Block?
+        for n in 1...max(1, lines.count) where n <= lines.count {
+            let line = bytes[lines[n - 1]]
+            guard let first = line.first, first != 0x0A, first != 0x23 else { continue }
+            let words = RulesetOutline.words(line.dropFirst())
+            if var block = open {
+                if line.elementsEqual("COMMIT\n".utf8) {
+                    block.commitLine = n
+                    blocks.append(block)
+                    open = nil
+                } else if first == 0x3A {
+                    if let name = words.first { block.chains.append((name, n)) }
+                    open = block
+                } else {
+                    block.ruleLines.append(n)
+                    open = block
+                }
+            } else if first == 0x2A {
+                open = Block(table: words.first ?? "", openLine: n)
+            }
+        }
+        if let block = open { blocks.append(block) }
+    }
+
+    /// The words of a header line as strtok(" \t\n") splits them.
+    private static func words(_ s: ArraySlice<UInt8>) -> [String] {
+        s.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Line n without its newline ("" past the end).
+    func line(_ n: Int) -> String {
+        guard n >= 1 && n <= lines.count else { return "" }
+        var r = lines[n - 1]
+        if r.upperBound > r.lowerBound && bytes[r.upperBound - 1] == 0x0A { r = r.lowerBound..<(r.upperBound - 1) }
+        return String(decoding: bytes[r], as: UTF8.self)
+    }
+
+    /// The block whose COMMIT is on line n.
+    func block(committedAt n: Int) -> Block? { blocks.first { $0.commitLine == n } }
+
+    /// The block that line n is in.
+    func block(containing n: Int) -> Block? {
+        blocks.first { n >= $0.openLine && n <= ($0.commitLine ?? Int.max) }
+    }
+
+    /// The chains declared for a table anywhere in the text.
+    func chains(of table: String) -> [String] {
+        blocks.filter { $0.table == table }.flatMap { $0.chains.map(\.name) }
+    }
+
+    /// The text with every line for which `keep` is false emptied (newline kept).
+    func text(keeping keep: (Int) -> Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for (i, r) in lines.enumerated() {
+            if keep(i + 1) { out += bytes[r] } else { out.append(0x0A) }
+        }
+        return out
+    }
+
+    /// The family the text says it was saved from: its first comment names
+    /// ip6tables-save (or iptables-save); nil when it does not say.
+    var savedFamily: Family? {
+        for n in 1...max(1, lines.count) where n <= lines.count {
+            let l = line(n)
+            guard l.hasPrefix("#") else { if l.isEmpty { continue } else { break } }
+            if l.contains("ip6tables-save") || l.contains("ip6tables-restore") { return .ipv6 }
+            if l.contains("iptables-save") || l.contains("iptables-restore") { return .ipv4 }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,210 @@
+import Glibc
+
+/// How a ruleset is checked.
+public struct CheckOptions: Sendable {
+    /// The most errors reported per file.
+    public var maxErrors = 20
+    /// The file is meant for `iptables-restore --noflush`: it changes the live tables.
+    public var noflush = false
+    /// The file is meant for `iptables-restore --counters` (counters are then checked too).
+    public var counters = false
+    /// Whether the kernel stage may run (false: the userspace stage only).
+    public var kernelStage = true
+
+    /// The defaults: 20 errors, a flushing restore without counters, both stages.
+    public init() {}
+}
+
+/// What a check found.
+public struct CheckReport: Sendable {
+    /// Every finding, errors and warnings, by line; notes about stages that did not run last.
+    public var diagnostics: [Diagnostic] = []
+    /// Whether every stage ran (userspace and kernel).
+    public var complete = true
+
+    /// Whether the file has errors.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    /// iptables-swift check's exit status: 1 errors, 3 a stage could not run, else 0.
+    public var exitStatus: Int32 { hasErrors ? 1 : complete ? 0 : 3 }
+}
+
+/// Validates iptables-save text without touching the host: every line parsed and encoded
+/// through libxtables as iptables-restore does (all errors, not only the first), then the
+/// tables committed in a private network namespace so the kernel's own checks run; a
+/// table the kernel refuses is cut down to find the rule it refused.
+public final class RulesetChecker {
+    let context: XtablesContext
+    public var family: Family { context.family }
+
+    /// A checker for a family (its messages are iptables-restore's).
+    public init(family: Family) throws {
+        context = try XtablesContext(family: family, programName: family.toolName + "-restore",
+                                     output: DiscardSink(), diagnostics: DiscardSink())
+    }
+
+    /// Checks one text, named `file` in the diagnostics.
+    public func check(_ text: [UInt8], file: String, options: CheckOptions = CheckOptions()) throws -> CheckReport {
+        try context.activate()
+        let outline = RulesetOutline(text)
+        let diagnosis = CheckDiagnosis(file: file, family: family, outline: outline, programName: context.programName)
+        var report = CheckReport()
+        var notes: [Diagnostic] = []
+        func note(_ message: String) {
+            notes.append(Diagnostic(file: file, line: nil, severity: .note, message: message))
+        }
+        var live: [UInt8]?
+        if options.noflush {
+            if geteuid() == 0 {
+                live = try liveTables()
+            } else {
+                note("checking a --noflush file against the live tables needs root (they cannot be read otherwise): checked against empty tables")
+                report.complete = false
+            }
+        }
+        var found: [Diagnostic]?
+        if options.kernelStage {
+            if !KernelFeatures.tablesLoaded(family) {
+                let module = family.isIPv6 ? "ip6_tables" : "ip_tables"
+                note("the kernel stage did not run: the kernel's \(module) is not loaded (`modprobe \(module)' as root loads it); only the userspace stage ran")
+            } else {
+                do {
+                    found = try kernelStage(text, outline, diagnosis, options, live: live)
+                } catch let e as PrivateNetwork.Unavailable {
+                    note("the kernel stage did not run: \(e.reason); only the userspace stage ran")
+                }
+            }
+        }
+        if found == nil {
+            report.complete = false
+            found = userspaceStage(text, diagnosis, options, live: live)
+        }
+        report.diagnostics = (found ?? []).sorted { ($0.line ?? 0) < ($1.line ?? 0) } + notes
+        return report
+    }
+
+    /// The live tables of the family as iptables-save text (read in the host's namespace).
+    private func liveTables() throws -> [UInt8] {
+        let sink = TextSink()
+        let saved = context.output
+        context.output = sink
+        defer { context.output = saved }
+        _ = try SaveTool.run([context.family.toolName + "-save"], context: context, tables: KernelTables(), clock: { "" })
+        return sink.bytes
+    }
+
+    /// Every line through restore on tables in memory.
+    private func userspaceStage(_ text: [UInt8], _ diagnosis: CheckDiagnosis, _ options: CheckOptions,
+                                live: [UInt8]?) -> [Diagnostic] {
+        let memory = MemoryTables()
+        if let base = live {
+            let copy = CheckPass(context: context, tables: memory, noflush: false, counters: true, limit: 1)
+            copy.run(base)
+        }
+        let pass = CheckPass(context: context, tables: memory, noflush: options.noflush, counters: options.counters,
+                             limit: options.maxErrors)
+        pass.run(text)
+        return pass.failures.map(diagnosis.diagnose)
+    }
+
+    /// Every line through restore on the kernel's tables of a private network namespace,
+    /// in a child process; a refused table is cut down to the rule it refused.
+    private func kernelStage(_ text: [UInt8], _ outline: RulesetOutline, _ diagnosis: CheckDiagnosis,
+                             _ options: CheckOptions, live: [UInt8]?) throws -> [Diagnostic]? {
+        let outcome = try PrivateNetwork.run { fd in
+            let found = KernelStage(context: context, outline: outline, diagnosis: diagnosis, options: options, live: live).run(text)
+            PrivateNetwork.writeAll(fd, Array(found.map { $0.encoded() }.joined().utf8))
+            return 0
+        }
+        guard outcome.status == 0 else { return nil }
+        return Diagnostic.decodeAll(String(decoding: outcome.output, as: UTF8.self))
+    }
+}
+
+/// The kernel stage, inside the private namespace: one checked restore of the whole text,
+/// then for each COMMIT the kernel refused, the refused rules found by committing ever
+/// shorter prefixes of that table's rules (a binary search, then again without the rule
+/// found, up to the error limit).
+struct KernelStage {
+    let context: XtablesContext
+    let outline: RulesetOutline
+    let diagnosis: CheckDiagnosis
+    let options: CheckOptions
+    /// The live tables, loaded first (a --noflush file changes them).
+    let live: [UInt8]?
+
+    func run(_ text: [UInt8]) -> [Diagnostic] {
+        loadLive()
+        let pass = pass()
+        pass.run(text)
+        var found: [Diagnostic] = []
+        var errors = 0
+        for f in pass.failures {
+            if let block = outline.block(committedAt: f.line), f.command == nil, let e = f.underlying, e.kind == .kernel {
+                let excluded = Set(pass.failures.map(\.line))
+                let rejected = bisect(block, excluded: excluded, first: e, budget: options.maxErrors - errors)
+                errors += rejected.count
+                found += rejected
+            } else {
+                errors += 1
+                found.append(diagnosis.diagnose(f))
+            }
+        }
+        return found
+    }
+
+    private func pass() -> CheckPass {
+        CheckPass(context: context, tables: KernelTables(locking: false), noflush: options.noflush,
+                  counters: options.counters, limit: options.maxErrors)
+    }
+
+    /// Puts the live copy back (before each attempt of a --noflush file).
+    private func loadLive() {
+        guard let base = live else { return }
+        let copy = CheckPass(context: context, tables: KernelTables(locking: false), noflush: false, counters: true, limit: 1)
+        copy.run(base)
+    }
+
+    /// The refusal of the block with only these rule lines kept, if the kernel refuses it.
+    private func attempt(_ block: RulesetOutline.Block, keeping rules: ArraySlice<Int>) -> IPTablesError? {
+        loadLive()
+        let kept = Set(rules)
+        let ruleSet = Set(block.ruleLines)
+        let text = outline.text { n in
+            n >= block.openLine && n <= block.commitLine! && (!ruleSet.contains(n) || kept.contains(n))
+        }
+        let p = pass()
+        p.run(text)
+        return p.failures.first { $0.line == block.commitLine && $0.underlying?.kind == .kernel }?.underlying
+    }
+
+    /// The rules of a refused block the kernel refuses, each found by a binary search for
+    /// the shortest refused prefix.
+    private func bisect(_ block: RulesetOutline.Block, excluded: Set<Int>, first: IPTablesError, budget: Int) -> [Diagnostic] {
+        var rules = block.ruleLines.filter { !excluded.contains($0) }
+        var found: [Diagnostic] = []
+        var refusal: IPTablesError? = first
+        while let whole = refusal, found.count < max(1, budget) {
+            if attempt(block, keeping: rules[0..<0]) != nil {
+                let log = KernelLog()
+                let e = attempt(block, keeping: rules[0..<0]) ?? whole
+                found.append(diagnosis.tableRejection(block, error: e, log: log?.netfilterLines() ?? []))
+                break
+            }
+            var good = 0, bad = rules.count  // prefix `good` is accepted, prefix `bad` refused
+            while bad - good > 1 {
+                let mid = (good + bad) / 2
+                if attempt(block, keeping: rules[0..<mid]) != nil { bad = mid } else { good = mid }
+            }
+            let line = rules[bad - 1]
+            let log = KernelLog()
+            let e = attempt(block, keeping: rules[0..<bad]) ?? whole
+            let registered = (KernelFeatures.registered("matches", family: context.family),
+                              KernelFeatures.registered("targets", family: context.family))
+            found.append(diagnosis.kernelRejection(line: line, error: e, log: log?.netfilterLines() ?? [],
+                                                   registered: registered))
+            rules.remove(at: bad - 1)
+            refusal = attempt(block, keeping: rules[...])
+        }
+        return found
+    }
+}

@@ -115,6 +115,9 @@ public struct ErrorRenderer {
     public var version: String
     /// The restore line number, or nil outside restore.
     public var line: Int?
+    /// Where the error is and why, shown after 1.8.9's message when standard error is a
+    /// terminal (never to a pipe or file: scripts read the message as 1.8.9 prints it).
+    public var located: Diagnostic?
 
     /// A renderer for a program, its version and, in restore, the line.
     public init(programName: String, version: String, line: Int? = nil) {

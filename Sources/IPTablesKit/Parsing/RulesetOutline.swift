@@ -34,28 +34,25 @@ struct RulesetOutline {
     }
 
     private mutating func scanBlocks() {
-        var open: Block?
+        var inBlock = false
         for n in 1...max(1, lines.count) where n <= lines.count {
             let line = bytes[lines[n - 1]]
             guard let first = line.first, first != 0x0A, first != 0x23 else { continue }
-            let words = RulesetOutline.words(line.dropFirst())
-            if var block = open {
+            if inBlock {
+                let last = blocks.count - 1
                 if line.elementsEqual("COMMIT\n".utf8) {
-                    block.commitLine = n
-                    blocks.append(block)
-                    open = nil
+                    blocks[last].commitLine = n
+                    inBlock = false
                 } else if first == 0x3A {
-                    if let name = words.first { block.chains.append((name, n)) }
-                    open = block
+                    if let name = RulesetOutline.words(line.dropFirst()).first { blocks[last].chains.append((name, n)) }
                 } else {
-                    block.ruleLines.append(n)
-                    open = block
+                    blocks[last].ruleLines.append(n)
                 }
             } else if first == 0x2A {
-                open = Block(table: words.first ?? "", openLine: n)
+                blocks.append(Block(table: RulesetOutline.words(line.dropFirst()).first ?? "", openLine: n))
+                inBlock = true
             }
         }
-        if let block = open { blocks.append(block) }
     }
 
     /// The words of a header line as strtok(" \t\n") splits them.
@@ -94,12 +91,12 @@ struct RulesetOutline {
         return out
     }
 
-    /// The family the text says it was saved from: its first comment names
-    /// ip6tables-save (or iptables-save); nil when it does not say.
-    var savedFamily: Family? {
-        for n in 1...max(1, lines.count) where n <= lines.count {
-            let l = line(n)
-            guard l.hasPrefix("#") else { if l.isEmpty { continue } else { break } }
+    /// The family a text says it was saved from: its first comments name ip6tables-save
+    /// (or iptables-save); nil when they do not say.
+    static func savedFamily(_ bytes: [UInt8]) -> Family? {
+        for line in bytes.prefix(4096).split(separator: 0x0A) {
+            let l = String(decoding: line, as: UTF8.self)
+            guard l.hasPrefix("#") else { break }
             if l.contains("ip6tables-save") || l.contains("ip6tables-restore") { return .ipv6 }
             if l.contains("iptables-save") || l.contains("iptables-restore") { return .ipv4 }
         }

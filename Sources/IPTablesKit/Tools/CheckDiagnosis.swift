@@ -25,18 +25,33 @@ struct CheckDiagnosis {
         }
         let message = cleaned(f.error.message)
         d.message = message
+        if CheckDiagnosis.isSetLookup(message) {
+            d.severity = .note
+            d.message = "this rule uses an ipset: checked in userspace only"
+            d.cause = "ipset reported: \(message) (the sets are the host's; the check does not create them in its namespace)"
+            point(at: quotedWord(in: message) ?? message.split(separator: " ").dropFirst().first.map(String.init),
+                  argument: f.error.location, in: words, into: &d)
+            return d
+        }
         if message.hasPrefix("line ") && message.hasSuffix(" failed") {
             tableFailure(f, words, into: &d)
         } else if message.hasPrefix("COMMIT expected") {
             let opened = outline.block(containing: f.line - 1)
             d.message = "COMMIT expected: table `\(opened?.table ?? f.table)' is never committed"
-            d.cause = "the table opened at line \(opened?.openLine ?? 0) has no COMMIT line; iptables-restore loads a table only at its COMMIT"
+            d.cause = opened.map { "the table opened at line \($0.openLine) has no COMMIT line; " } ?? ""
+            d.cause! += "iptables-restore loads a table only at its COMMIT line"
             d.ruleText = nil
         } else {
             point(at: quotedWord(in: message), argument: f.error.location, in: words, into: &d)
             d.cause = cause(of: message, f, words)
         }
         return d
+    }
+
+    /// Whether libxt_set failed to look a set up by name (no set of that name in the check's
+    /// namespace, or no ipset socket for an unprivileged user).
+    static func isSetLookup(_ message: String) -> Bool {
+        message == "Can't open socket to ipset." || message.hasPrefix("Set ") && message.hasSuffix(" doesn't exist.")
     }
 
     /// "line N failed": a table call failed, or the line stands outside a table.
@@ -49,7 +64,13 @@ struct CheckDiagnosis {
             return
         }
         d.message = e.message
-        guard let command = f.command, let chain = command.chain else { return }
+        guard let command = f.command, let chain = command.chain else {
+            if e.kind == .kernel && f.text == "COMMIT" {
+                d.message = "the kernel refused table `\(f.table)': \(e.message)"
+                d.cause = "the kernel refused one of its rules; `iptables-swift check' names which"
+            }
+            return
+        }
         point(at: chain, argument: nil, in: words, into: &d)
         let declared = declaredChains(f.table, before: f.line)
         if e.errno == ENOENT && !declared.contains(chain) {

@@ -89,7 +89,7 @@ public enum CheckTool {
             let report: CheckReport
             do {
                 let text = try read(file)
-                let family = request.family ?? RulesetOutline(text).savedFamily ?? defaultFamily
+                let family = request.family ?? RulesetOutline.savedFamily(text) ?? defaultFamily
                 if checkers[family] == nil { checkers[family] = try RulesetChecker(family: family) }
                 report = try checkers[family]!.check(text, file: file, options: request.options)
             } catch let e as IPTablesError {

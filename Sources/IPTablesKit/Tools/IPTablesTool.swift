@@ -2,7 +2,7 @@
 public enum IPTablesTool {
     /// The whole tool: argv to exit status, output on stdout and stderr.
     public static func main(family: Family, arguments: [String]) -> Int32 {
-        ToolRun.run(family: family, programName: family.toolName) { context, _ in
+        ToolRun.run(family: family, programName: family.toolName, arguments: arguments) { context, _ in
             try run(arguments, context: context, tables: KernelTables())
         }
     }

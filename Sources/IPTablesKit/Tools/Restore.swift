@@ -26,6 +26,8 @@ final class Restore {
     /// What lay behind the last "line N failed": the table's own error (a rule command
     /// or a commit the kernel refused) and the rule command, when there was one.
     private(set) var lastFailure: (error: IPTablesError, command: ParsedCommand?)?
+    /// The line the run stopped at, as read (for the located message on a terminal).
+    private(set) var failedLine: String?
 
     init(context: XtablesContext, tables: TableProvider, argv0: String, settings: RestoreTool.Settings) {
         self.context = context
@@ -49,9 +51,18 @@ final class Restore {
                 guard checked(line, observer) else { return }
                 continue
             }
-            let ok = try handle(line)
+            let ok: Bool
+            do {
+                ok = try handle(line)
+            } catch {
+                failedLine = String(decoding: line, as: UTF8.self)
+                throw error
+            }
             if let only = settings.onlyTable, only != currentTable { continue }
-            if !ok { throw IPTablesError(.other, "\(name): line \(lineNumber) failed\n", style: .plain) }
+            if !ok {
+                failedLine = String(decoding: line, as: UTF8.self)
+                throw IPTablesError(.other, "\(name): line \(lineNumber) failed\n", style: .plain)
+            }
         }
         if session != nil {
             let e = IPTablesError(.other, "\(name): COMMIT expected at line \(lineNumber + 1)\n", style: .plain)
@@ -330,7 +341,7 @@ final class Restore {
         do {
             try CommandRunner(command: command, session: session!, context: context).run()
         } catch let e as IPTablesError where e.kind == .kernel {
-            if observer != nil { lastFailure = (e.described(by: session!), command) }
+            lastFailure = (e.described(by: session!), command)
             return false
         }
         return true
@@ -354,7 +365,7 @@ final class Restore {
                 try session!.commit()
             } catch {
                 ok = false
-                if observer != nil, let e = error as? IPTablesError { lastFailure = (e.described(by: session!), nil) }
+                if let e = error as? IPTablesError { lastFailure = (e.described(by: session!), nil) }
             }
         }
         committed = session

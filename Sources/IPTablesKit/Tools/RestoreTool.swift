@@ -50,9 +50,16 @@ public enum RestoreTool {
         } catch let e as IPTablesError {
             let located = e.located(line: restore.lineNumber)
             renderer.line = located.location?.line
+            if TerminalDiagnostic.wanted { renderer.located = TerminalDiagnostic.restore(located, restore, file: restoreFile(arguments)) }
             throw located
         }
         return 0
+    }
+
+    /// The file a restore reads, as named on its command line ("-" for standard input).
+    private static func restoreFile(_ arguments: [String]) -> String {
+        if let last = arguments.last, arguments.count > 1, !last.hasPrefix("-") { return last }
+        return "-"
     }
 
     private static func parseOptions(_ arguments: [String], context: XtablesContext) throws -> Request {

@@ -2,7 +2,8 @@
 /// rendered once, here, as iptables prints it; then stdout is flushed. Nothing below
 /// this prints an error or exits.
 enum ToolRun {
-    static func run(family: Family, programName: String,
+    /// `arguments`: the command line, for the located message a terminal gets.
+    static func run(family: Family, programName: String, arguments: [String]? = nil,
                     _ body: (XtablesContext, inout ErrorRenderer) throws -> Int32) -> Int32 {
         var renderer = ErrorRenderer(programName: programName, version: XtablesVersion.string)
         XtablesProcess.runAsTool()
@@ -14,6 +15,11 @@ enum ToolRun {
             status = try body(context, &renderer)
         } catch let e as IPTablesError {
             StandardError().write(renderer.render(e))
+            if TerminalDiagnostic.wanted {
+                if let d = renderer.located ?? arguments.flatMap({ TerminalDiagnostic.command(e, arguments: $0, family: family) }) {
+                    StandardError().write(DiagnosticFormat.located(d))
+                }
+            }
             status = e.status.rawValue
         } catch {
             status = 1

@@ -42,7 +42,10 @@ struct CheckDiagnosis {
             d.cause! += "iptables-restore loads a table only at its COMMIT line"
             d.ruleText = nil
         } else {
-            point(at: quotedWord(in: message), argument: f.error.location, in: words, into: &d)
+            // "ext: …" messages about an option the line lacks point at the extension.
+            let owner = message.split(separator: ":", maxSplits: 1).first.map(String.init)
+            let quoted = quotedWord(in: message).flatMap { words.find($0) == nil ? nil : $0 }
+            point(at: quoted ?? owner, argument: f.error.location, in: words, into: &d)
             d.cause = cause(of: message, f, words)
         }
         return d
@@ -163,7 +166,7 @@ struct CheckDiagnosis {
         let files = KernelFeatures.pluginFiles(name, family: family)
         if !files.isEmpty { return "the plugin \(files[0]) exists but could not be loaded" }
         let targets = KernelFeatures.pluginNames(family: family).filter { $0.first?.isUppercase == true }
-        let hint = NearestName.hint(NearestName.suggestions(for: name, among: targets + chains))
+        let hint = NearestName.hint(NearestName.suggestions(for: name, among: targets + chains + ["ACCEPT", "DROP", "RETURN", "QUEUE"]))
         return "no chain `\(name)' is declared in table \(f.table), and there is no target extension of that name "
             + "(no libxt_\(name).so in \(KernelFeatures.pluginDirectory))" + (hint.isEmpty ? "" : "; " + hint)
     }
@@ -194,13 +197,13 @@ struct CheckDiagnosis {
         }
         switch error.errno {
         case ELOOP:
-            d.cause = "this rule closes a loop of jumps between user chains"
+            d.cause = "with this rule, chains jump in a loop (a chain reaches itself again)"
         case ENOENT:
             d.cause = missingModules(words, registered) ?? "the kernel lacks a module for one of this rule's extensions (\(extensions(words).joined(separator: ", ")))"
         default:
             let chain = words.argument(after: ["-A", "--append", "-I", "--insert", "-R", "--replace"])?.text ?? "?"
-            d.cause = "an extension of this rule is not valid in table \(table) or in the hooks chain `\(chain)' is reached from, "
-                + "or an option is out of the kernel's range (the kernel's log tells which; reading it needs root)"
+            d.cause = "an extension of this rule is not valid in table \(table), or not in the hooks `\(chain)' is reached from, "
+                + "or one of its options is out of the kernel's range (the kernel's log says which; reading it needs root)"
         }
         return d
     }

@@ -91,8 +91,10 @@ final class Restore {
             return observer.restore(self, failed: e.located(line: lineNumber), text: text)
         } catch let e as IPTablesError {
             draft.reset()
-            if opensTable && session == nil { skippingBlock = true }
-            return observer.restore(self, failed: e.located(line: lineNumber), text: text)
+            let goOn = observer.restore(self, failed: e.located(line: lineNumber), text: text)
+            // A table line that failed, or one inside a table: nothing up to COMMIT can be read as meant.
+            if opensTable && session == nil || line.first == 0x2A { skippingBlock = true; session = nil }
+            return goOn
         } catch {
             draft.reset()
             observer.restore(self, endedAt: lineNumber, text: text)

@@ -110,8 +110,11 @@ public final class RulesetChecker {
     /// in a child process; a refused table is cut down to the rule it refused.
     private func kernelStage(_ text: [UInt8], _ outline: RulesetOutline, _ diagnosis: CheckDiagnosis,
                              _ options: CheckOptions, live: [UInt8]?) throws -> [Diagnostic]? {
+        // Root in the host reads the kernel's log; root of a user namespace may not.
+        let readsKernelLog = geteuid() == 0
         let outcome = try PrivateNetwork.run { fd in
-            let found = KernelStage(context: context, outline: outline, diagnosis: diagnosis, options: options, live: live).run(text)
+            let found = KernelStage(context: context, outline: outline, diagnosis: diagnosis, options: options, live: live,
+                                    readsKernelLog: readsKernelLog).run(text)
             PrivateNetwork.writeAll(fd, Array(found.map { $0.encoded() }.joined().utf8))
             return 0
         }
@@ -131,6 +134,10 @@ struct KernelStage {
     let options: CheckOptions
     /// The live tables, loaded first (a --noflush file changes them).
     let live: [UInt8]?
+    /// Whether the process is root in the host and so may read the kernel's log.
+    let readsKernelLog: Bool
+
+    private func kernelLog() -> KernelLog? { readsKernelLog ? KernelLog() : nil }
 
     func run(_ text: [UInt8]) -> [Diagnostic] {
         loadLive()
@@ -185,7 +192,7 @@ struct KernelStage {
         var refusal: IPTablesError? = first
         while let whole = refusal, found.count < max(1, budget) {
             if attempt(block, keeping: rules[0..<0]) != nil {
-                let log = KernelLog()
+                let log = kernelLog()
                 let e = attempt(block, keeping: rules[0..<0]) ?? whole
                 found.append(diagnosis.tableRejection(block, error: e, log: log?.netfilterLines() ?? []))
                 break
@@ -196,7 +203,7 @@ struct KernelStage {
                 if attempt(block, keeping: rules[0..<mid]) != nil { bad = mid } else { good = mid }
             }
             let line = rules[bad - 1]
-            let log = KernelLog()
+            let log = kernelLog()
             let e = attempt(block, keeping: rules[0..<bad]) ?? whole
             let registered = (KernelFeatures.registered("matches", family: context.family),
                               KernelFeatures.registered("targets", family: context.family))

@@ -196,6 +196,26 @@ def options(ours):
         fail("ipset rule as nobody", "exit %d %s" % (p.returncode, p.stdout.decode()))
 
 
+def ipsets(ours):
+    """As root, the sets a file names are copied (definitions, no members) from the host,
+    here a throwaway namespace with three sets: their rules pass, a missing set is an error
+    at the line legacy names; the host's set keeps its member."""
+    if not shutil.which("ipset"):
+        return fail("ipset", "the ipset tool is missing (scripts/setup-packages installs it)")
+    text = ("*filter\n-A INPUT -m set --match-set blocklist src -j DROP\n-A INPUT -m set --match-set ports dst,dst -j ACCEPT\n"
+            "-A INPUT -j SET --add-set blocklist src\n-A INPUT -m set --match-set bm src -j DROP\n"
+            "-A INPUT -m set --match-set nosuch src -j DROP\nCOMMIT\n").encode()
+    sets = ("ipset create blocklist hash:ip timeout 300 && ipset add blocklist 10.1.1.1 && ipset create ports hash:ip,port"
+            " && ipset create bm bitmap:ip range 10.0.0.0/24 && ")
+    p = run(in_namespace(sets + "%s check - && exit 9; ipset list blocklist | grep -q '^10.1.1.1 '" % ours), stdin=text)
+    out = p.stdout.decode()
+    if p.returncode != 0 or re.findall(r"^-:(\d+):\d+: (\w+)", out, re.M) != [("6", "error")]:
+        fail("ipset as root", "exit %d:\n%s%s" % (p.returncode, out, p.stderr.decode()))
+    p = run(in_namespace(sets + "iptables-legacy-restore"), stdin=text)
+    if "Error occurred at line: 6" not in p.stderr.decode():
+        fail("ipset legacy", p.stderr.decode())
+
+
 def terminal(bin_dir):
     """The located message under a pseudo-terminal, not in a pipe (ours, in a namespace)."""
     sample = os.path.join(BROKEN, "unknown-option.v4")
@@ -246,6 +266,7 @@ def main():
             valid_files(ours, tmp)
             no_lock(ours, tmp)
             options(ours)
+            ipsets(ours)
             terminal(os.path.abspath(a.ours))
     if host_state() != before:
         fail("host", "the host's tables changed")

@@ -39,6 +39,12 @@ const char *shim_xtables_version(void);
 /// Moves the calling process into a new network namespace (and, when asked, a new user
 /// namespace first, for callers without CAP_SYS_ADMIN); 0 or -1 with errno, as unshare(2).
 int shim_unshare_network(bool with_user_namespace);
+/// The header of the host's ipset `name` (type, revision, family, create options; no
+/// members) as nfnetlink attributes, copied to out. 0, or -1 with errno (ENOENT: no such set).
+int shim_ipset_header(const char *name, unsigned char *out, size_t cap, size_t *out_length);
+/// Creates a set from a header read by shim_ipset_header (in the calling process's network
+/// namespace). 0, or -1 with errno.
+int shim_ipset_create(const unsigned char *header, size_t length);
 /// Where libxtables loads plugins from: $XTABLES_LIBDIR, else the directory it was built with.
 const char *shim_plugin_directory(void);
 /// Sets xtables_globals (name, version, base options) and runs xtables_init_all.

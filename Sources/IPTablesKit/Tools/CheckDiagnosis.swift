@@ -8,6 +8,11 @@ struct CheckDiagnosis {
     let outline: RulesetOutline
     /// The program whose words the messages quote ("iptables-restore").
     let programName: String
+    /// The host's ipsets the check created in its namespace (root); nil when it created
+    /// none, and rules naming sets are then checked in userspace only.
+    var hostSets: Set<String>?
+    /// Host sets whose copy the kernel refused (their rules are checked in userspace only).
+    var uncopiedSets: Set<String> = []
 
     /// The tables the kernel knows.
     static let tableNames = ["filter", "mangle", "nat", "raw", "security"]
@@ -25,12 +30,20 @@ struct CheckDiagnosis {
         }
         let message = cleaned(f.error.message)
         d.message = message
+        let setName = message.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+        if CheckDiagnosis.isSetLookup(message), let copied = hostSets, !uncopiedSets.contains(setName) {
+            let name = setName
+            point(at: name, argument: f.error.location, in: words, into: &d)
+            d.cause = copied.contains(name) ? nil : "the host has no ipset `\(name)' (`ipset create \(name) TYPE' makes one)"
+            return d
+        }
         if CheckDiagnosis.isSetLookup(message) {
             d.severity = .note
             d.message = "this rule uses an ipset: checked in userspace only"
-            d.cause = "ipset reported: \(message) (the sets are the host's; the check does not create them in its namespace)"
-            point(at: quotedWord(in: message) ?? message.split(separator: " ").dropFirst().first.map(String.init),
-                  argument: f.error.location, in: words, into: &d)
+            d.cause = uncopiedSets.contains(setName)
+                ? "the kernel would not create a copy of the host's set `\(setName)' in the check's namespace"
+                : "the sets are the host's, and copying their definitions into the check's namespace needs root"
+            point(at: setName, argument: f.error.location, in: words, into: &d)
             return d
         }
         if message.hasPrefix("line ") && message.hasSuffix(" failed") {

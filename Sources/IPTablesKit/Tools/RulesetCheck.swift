@@ -46,7 +46,7 @@ public final class RulesetChecker {
     public func check(_ text: [UInt8], file: String, options: CheckOptions = CheckOptions()) throws -> CheckReport {
         try context.activate()
         let outline = RulesetOutline(text)
-        let diagnosis = CheckDiagnosis(file: file, family: family, outline: outline, programName: context.programName)
+        var diagnosis = CheckDiagnosis(file: file, family: family, outline: outline, programName: context.programName)
         var report = CheckReport()
         var notes: [Diagnostic] = []
         func note(_ message: String) {
@@ -61,6 +61,14 @@ public final class RulesetChecker {
                 report.complete = false
             }
         }
+        var sets: IpsetDefinitions?
+        if options.kernelStage && geteuid() == 0 {
+            let names = IpsetDefinitions.names(in: outline)
+            if !names.isEmpty {
+                sets = IpsetDefinitions(names: names)
+                diagnosis.hostSets = Set(sets!.headers.keys)
+            }
+        }
         var found: [Diagnostic]?
         if options.kernelStage {
             if !KernelFeatures.tablesLoaded(family) {
@@ -68,7 +76,7 @@ public final class RulesetChecker {
                 note("the kernel stage did not run: the kernel's \(module) is not loaded (`modprobe \(module)' as root loads it); only the userspace stage ran")
             } else {
                 do {
-                    found = try kernelStage(text, outline, diagnosis, options, live: live)
+                    found = try kernelStage(text, outline, diagnosis, options, live: live, sets: sets)
                 } catch let e as PrivateNetwork.Unavailable {
                     note("the kernel stage did not run: \(e.reason); only the userspace stage ran")
                 }
@@ -76,6 +84,7 @@ public final class RulesetChecker {
         }
         if found == nil {
             report.complete = false
+            diagnosis.hostSets = nil
             found = userspaceStage(text, diagnosis, options, live: live)
         }
         report.diagnostics = (found ?? []).sorted { ($0.line ?? 0) < ($1.line ?? 0) } + notes
@@ -109,12 +118,15 @@ public final class RulesetChecker {
     /// Every line through restore on the kernel's tables of a private network namespace,
     /// in a child process; a refused table is cut down to the rule it refused.
     private func kernelStage(_ text: [UInt8], _ outline: RulesetOutline, _ diagnosis: CheckDiagnosis,
-                             _ options: CheckOptions, live: [UInt8]?) throws -> [Diagnostic]? {
+                             _ options: CheckOptions, live: [UInt8]?, sets: IpsetDefinitions?) throws -> [Diagnostic]? {
         // Root in the host reads the kernel's log; root of a user namespace may not.
         let readsKernelLog = geteuid() == 0
         let outcome = try PrivateNetwork.run { fd in
-            let found = KernelStage(context: context, outline: outline, diagnosis: diagnosis, options: options, live: live,
-                                    readsKernelLog: readsKernelLog).run(text)
+            var stage = KernelStage(context: context, outline: outline, diagnosis: diagnosis, options: options, live: live,
+                                    readsKernelLog: readsKernelLog)
+            let failed = sets?.create() ?? []
+            stage.diagnosis.uncopiedSets = Set(failed)
+            let found = stage.run(text)
             PrivateNetwork.writeAll(fd, Array(found.map { $0.encoded() }.joined().utf8))
             return 0
         }
@@ -130,7 +142,7 @@ public final class RulesetChecker {
 struct KernelStage {
     let context: XtablesContext
     let outline: RulesetOutline
-    let diagnosis: CheckDiagnosis
+    var diagnosis: CheckDiagnosis
     let options: CheckOptions
     /// The live tables, loaded first (a --noflush file changes them).
     let live: [UInt8]?

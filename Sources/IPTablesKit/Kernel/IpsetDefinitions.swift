@@ -1,0 +1,51 @@
+import CXtables
+import Glibc
+
+/// The definitions of the host's ipsets a ruleset names (type, revision, family and create
+/// options, never members), read in the host's network namespace and created again in the
+/// check's private one, so that `-m set` and `-j SET` rules can be committed there. Root only.
+struct IpsetDefinitions {
+    /// Each set's header as nfnetlink attributes, by name.
+    private(set) var headers: [String: [UInt8]] = [:]
+    /// The names the host has no set of.
+    private(set) var missing: [String] = []
+
+    /// Reads the named sets from the host's kernel.
+    init(names: [String]) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        for name in names {
+            var length = 0
+            if shim_ipset_header(name, &buffer, buffer.count, &length) == 0 {
+                headers[name] = Array(buffer[0..<length])
+            } else {
+                missing.append(name)
+            }
+        }
+    }
+
+    /// Creates every set read (in the current network namespace); the names that failed.
+    func create() -> [String] {
+        headers.keys.sorted().filter { name in
+            let header = headers[name]!
+            return header.withUnsafeBufferPointer { shim_ipset_create($0.baseAddress!, $0.count) } != 0
+        }
+    }
+
+    /// The set names the rules of a text use (`--match-set NAME`, `--add-set NAME`,
+    /// `--del-set NAME`, `--map-set NAME`).
+    static func names(in outline: RulesetOutline) -> [String] {
+        var names: Set<String> = []
+        for block in outline.blocks {
+            for n in block.ruleLines {
+                let line = outline.line(n)
+                guard line.contains("-set") else { continue }
+                let words = LineWords(line).list
+                for (i, w) in words.enumerated() where i + 1 < words.count
+                    && ["--match-set", "--add-set", "--del-set", "--map-set"].contains(w.text) {
+                    names.insert(words[i + 1].text)
+                }
+            }
+        }
+        return names.sorted()
+    }
+}

@@ -11,6 +11,8 @@ struct CheckDiagnosis {
     /// The host's ipsets the check created in its namespace (root); nil when it created
     /// none, and rules naming sets are then checked in userspace only.
     var hostSets: Set<String>?
+    /// The chains of the live tables, by table (a --noflush file is checked against them).
+    var liveChains: [String: [String]] = [:]
     /// Host sets whose copy the kernel refused (their rules are checked in userspace only).
     var uncopiedSets: Set<String> = []
 
@@ -99,7 +101,7 @@ struct CheckDiagnosis {
 
     /// The built-in and declared chains of a table up to a line.
     private func declaredChains(_ table: String, before line: Int) -> [String] {
-        var names = MemoryTables.builtinChains[table] ?? []
+        var names = (MemoryTables.builtinChains[table] ?? []) + (liveChains[table] ?? [])
         for b in outline.blocks where b.table == table && b.openLine < line {
             names += b.chains.filter { $0.line < line }.map(\.name)
         }

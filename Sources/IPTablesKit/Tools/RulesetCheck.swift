@@ -56,6 +56,9 @@ public final class RulesetChecker {
         if options.noflush {
             if geteuid() == 0 {
                 live = try liveTables()
+                for block in RulesetOutline(live!).blocks {
+                    diagnosis.liveChains[block.table, default: []] += block.chains.map(\.name)
+                }
             } else {
                 note("checking a --noflush file against the live tables needs root (they cannot be read otherwise): checked against empty tables")
                 report.complete = false
@@ -97,7 +100,7 @@ public final class RulesetChecker {
         let saved = context.output
         context.output = sink
         defer { context.output = saved }
-        _ = try SaveTool.run([context.family.toolName + "-save"], context: context, tables: KernelTables(), clock: { "" })
+        _ = try SaveTool.run([context.family.toolName + "-save"], context: context, tables: KernelTables(), clock: { "-\n" })
         return sink.bytes
     }
 

@@ -217,6 +217,10 @@ def ipsets(ours):
     out = p.stdout.decode()
     if p.returncode != 0 or re.findall(r"^-:(\d+):\d+: (\w+)", out, re.M) != [("6", "error")]:
         fail("ipset as root", "exit %d:\n%s%s" % (p.returncode, out, p.stderr.decode()))
+    # Root of a user namespace only: the host's sets cannot be read, so notes, not errors.
+    p = run(["unshare", "-U", "-r", ours, "check", "-"], stdin=text)
+    if p.returncode != 0 or len(re.findall(r"^-:\d+:\d+: note: this rule uses an ipset", p.stdout.decode(), re.M)) != 5:
+        fail("ipset in a user namespace", "exit %d:\n%s" % (p.returncode, p.stdout.decode()))
     p = run(in_namespace(sets + "iptables-legacy-restore"), stdin=text)
     if "Error occurred at line: 6" not in p.stderr.decode():
         fail("ipset legacy", p.stderr.decode())

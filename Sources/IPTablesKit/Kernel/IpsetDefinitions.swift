@@ -9,6 +9,8 @@ struct IpsetDefinitions {
     private(set) var headers: [String: [UInt8]] = [:]
     /// The names the host has no set of.
     private(set) var missing: [String] = []
+    /// False when the kernel would not tell (EPERM: root of a user namespace, not of the host).
+    private(set) var readable = true
 
     /// Reads the named sets from the host's kernel.
     init(names: [String]) {
@@ -17,6 +19,8 @@ struct IpsetDefinitions {
             var length = 0
             if shim_ipset_header(name, &buffer, buffer.count, &length) == 0 {
                 headers[name] = Array(buffer[0..<length])
+            } else if errno == EPERM || errno == EACCES {
+                readable = false
             } else {
                 missing.append(name)
             }

@@ -35,6 +35,10 @@ public struct CheckReport: Sendable {
 public final class RulesetChecker {
     let context: XtablesContext
     public var family: Family { context.family }
+    /// Whether the kernel has the family's x_tables (a seam for tests).
+    var kernelHasTables: (Family) -> Bool = KernelFeatures.tablesLoaded
+    /// Runs the kernel stage in a private network namespace (a seam for tests).
+    var inPrivateNetwork: ((Int32) -> Int32) throws -> PrivateNetwork.Outcome = PrivateNetwork.run
 
     /// A checker for a family (its messages are iptables-restore's).
     public init(family: Family) throws {
@@ -69,12 +73,13 @@ public final class RulesetChecker {
             let names = IpsetDefinitions.names(in: outline)
             if !names.isEmpty {
                 sets = IpsetDefinitions(names: names)
-                diagnosis.hostSets = Set(sets!.headers.keys)
+                // Root of a user namespace may not read the host's sets: userspace only then.
+                if sets!.readable { diagnosis.hostSets = Set(sets!.headers.keys) } else { sets = nil }
             }
         }
         var found: [Diagnostic]?
         if options.kernelStage {
-            if !KernelFeatures.tablesLoaded(family) {
+            if !kernelHasTables(family) {
                 let module = family.isIPv6 ? "ip6_tables" : "ip_tables"
                 note("the kernel stage did not run: the kernel's \(module) is not loaded (`modprobe \(module)' as root loads it); only the userspace stage ran")
             } else {
@@ -124,7 +129,7 @@ public final class RulesetChecker {
                              _ options: CheckOptions, live: [UInt8]?, sets: IpsetDefinitions?) throws -> [Diagnostic]? {
         // Root in the host reads the kernel's log; root of a user namespace may not.
         let readsKernelLog = geteuid() == 0
-        let outcome = try PrivateNetwork.run { fd in
+        let outcome = try inPrivateNetwork { fd in
             var stage = KernelStage(context: context, outline: outline, diagnosis: diagnosis, options: options, live: live,
                                     readsKernelLog: readsKernelLog)
             let failed = sets?.create() ?? []

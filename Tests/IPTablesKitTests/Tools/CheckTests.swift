@@ -125,3 +125,30 @@ final class CheckTests: XCTestCase {
         XCTAssertTrue(loop.cause?.contains("loop") == true)
     }
 }
+
+/// The stages that cannot run: check says so once, runs the userspace stage, exits 3.
+final class CheckStageTests: XCTestCase {
+    private let text = Array("*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n".utf8)
+
+    func testNoKernelTablesMeansUserspaceOnlyAndExit3() throws {
+        let checker = try RulesetChecker(family: .ipv4)
+        checker.kernelHasTables = { _ in false }
+        let report = try checker.check(text, file: "f")
+        XCTAssertEqual(report.exitStatus, 3)
+        XCTAssertEqual(report.diagnostics.map(\.severity), [.note])
+        XCTAssertTrue(report.diagnostics[0].message.contains("ip_tables is not loaded"), report.diagnostics[0].message)
+    }
+
+    func testNoUserNamespaceMeansUserspaceOnlyAndExit3() throws {
+        let checker = try RulesetChecker(family: .ipv6)
+        checker.kernelHasTables = { _ in true }
+        checker.inPrivateNetwork = { _ in throw PrivateNetwork.Unavailable(reason: "user namespaces are not allowed here") }
+        let bad = Array("*filter\n-A INPUT -p tcp --dprot 22 -j ACCEPT\nCOMMIT\n".utf8)
+        let report = try checker.check(bad, file: "f")
+        XCTAssertEqual(report.exitStatus, 1, "errors found in userspace still make the file invalid")
+        XCTAssertEqual(report.diagnostics.map(\.severity), [.error, .note])
+        XCTAssertEqual(report.diagnostics[1].message,
+                       "the kernel stage did not run: user namespaces are not allowed here; only the userspace stage ran")
+        XCTAssertEqual(try checker.check(text, file: "f").exitStatus, 3)
+    }
+}

@@ -41,9 +41,8 @@ struct IpsetDefinitions {
         var names: Set<String> = []
         for block in outline.blocks {
             for n in block.ruleLines {
-                let line = outline.line(n)
-                guard line.contains("-set") else { continue }
-                let words = LineWords(line).list
+                guard outline.line(n, contains: Array("-set ".utf8)) else { continue }
+                let words = LineWords(outline.line(n)).list
                 for (i, w) in words.enumerated() where i + 1 < words.count
                     && ["--match-set", "--add-set", "--del-set", "--map-set"].contains(w.text) {
                     names.insert(words[i + 1].text)

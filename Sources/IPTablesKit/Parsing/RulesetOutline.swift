@@ -68,6 +68,18 @@ struct RulesetOutline {
         return String(decoding: bytes[r], as: UTF8.self)
     }
 
+    /// Whether line n holds these bytes (a cheap test before making a String of it).
+    func line(_ n: Int, contains needle: [UInt8]) -> Bool {
+        guard n >= 1 && n <= lines.count, let first = needle.first else { return false }
+        let r = lines[n - 1]
+        var i = r.lowerBound
+        while i + needle.count <= r.upperBound {
+            if bytes[i] == first && bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// The block whose COMMIT is on line n.
     func block(committedAt n: Int) -> Block? { blocks.first { $0.commitLine == n } }
 

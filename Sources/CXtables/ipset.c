@@ -75,12 +75,18 @@ static int exchange(struct request *r, int want, unsigned char *out, size_t cap,
             err = errno;
             break;
         }
-        for (struct nlmsghdr *h = (struct nlmsghdr *)buffer; NLMSG_OK(h, (unsigned int)n); h = NLMSG_NEXT(h, n)) {
+        int left = (int)n;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buffer; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
             if (h->nlmsg_type == NLMSG_DONE) {
                 done = true;
                 break;
             }
             if (h->nlmsg_type == NLMSG_ERROR) {
+                if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
+                    err = EPROTO;
+                    done = true;
+                    break;
+                }
                 struct nlmsgerr *e = (struct nlmsgerr *)NLMSG_DATA(h);
                 if (e->error == 0 && want < 0)
                     result = 0;
@@ -91,8 +97,8 @@ static int exchange(struct request *r, int want, unsigned char *out, size_t cap,
             }
             if (want >= 0 && h->nlmsg_type == ((NFNL_SUBSYS_IPSET << 8) | want) && result != 0) {
                 size_t skip = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
-                size_t length = h->nlmsg_len - skip;
-                if (length <= cap) {
+                size_t length = h->nlmsg_len >= skip ? h->nlmsg_len - skip : 0;
+                if (h->nlmsg_len >= skip && length <= cap) {
                     memcpy(out, (unsigned char *)h + skip, length);
                     *out_length = length;
                     result = 0;

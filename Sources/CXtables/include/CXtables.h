@@ -39,6 +39,8 @@ const char *shim_xtables_version(void);
 /// Moves the calling process into a new network namespace (and, when asked, a new user
 /// namespace first, for callers without CAP_SYS_ADMIN); 0 or -1 with errno, as unshare(2).
 int shim_unshare_network(bool with_user_namespace);
+/// pipe2(fds, O_CLOEXEC).
+int shim_pipe_cloexec(int fds[_Nonnull 2]);
 /// The header of the host's ipset `name` (type, revision, family, create options; no
 /// members) as nfnetlink attributes, copied to out. 0, or -1 with errno (ENOENT: no such set).
 int shim_ipset_header(const char *name, unsigned char *out, size_t cap, size_t *out_length);

@@ -9,7 +9,8 @@ struct IpsetDefinitions {
     private(set) var headers: [String: [UInt8]] = [:]
     /// The names the host has no set of.
     private(set) var missing: [String] = []
-    /// False when the kernel would not tell (EPERM: root of a user namespace, not of the host).
+    /// False when the kernel would not tell (EPERM as root of a user namespace, not of the
+    /// host; a protocol it does not speak): the rules naming sets stay userspace-only.
     private(set) var readable = true
 
     /// Reads the named sets from the host's kernel.
@@ -19,10 +20,10 @@ struct IpsetDefinitions {
             var length = 0
             if shim_ipset_header(name, &buffer, buffer.count, &length) == 0 {
                 headers[name] = Array(buffer[0..<length])
-            } else if errno == EPERM || errno == EACCES {
-                readable = false
-            } else {
+            } else if errno == ENOENT {
                 missing.append(name)
+            } else {
+                readable = false  // EPERM (root of a user namespace), an older ipset protocol, …
             }
         }
     }

@@ -26,7 +26,8 @@ enum PrivateNetwork {
     static func run(_ work: (Int32) -> Int32) throws -> Outcome {
         fflush(nil)
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw Unavailable(reason: "pipe: \(String(cString: strerror(errno)))") }
+        // Close-on-exec: a modprobe the child may start must not hold the parent's read open.
+        guard shim_pipe_cloexec(&fds) == 0 else { throw Unavailable(reason: "pipe: \(String(cString: strerror(errno)))") }
         let pid = fork()
         if pid < 0 {
             close(fds[0]); close(fds[1])

@@ -43,26 +43,40 @@ public struct Diagnostic: Equatable, Sendable {
 }
 
 extension Diagnostic {
-    /// Field and record separators of `encoded()` (ASCII unit and record separators,
-    /// which no rules file line holds).
-    private static let fieldSeparator: Character = "\u{1F}"
-    static let recordSeparator: Character = "\u{1E}"
-
-    /// A flat text form, to carry diagnostics out of the check's child process.
+    /// A flat text form, to carry diagnostics out of the check's child process: each of
+    /// eight fields as its byte count, a colon and its bytes ("-" for a missing one), so
+    /// no byte of a rules file can break it.
     func encoded() -> String {
-        let fields = [file, line.map(String.init) ?? "", column.map(String.init) ?? "", String(length),
-                      severity.rawValue, message, cause ?? "\u{0}", ruleText ?? "\u{0}"]
-        return fields.joined(separator: String(Diagnostic.fieldSeparator)) + String(Diagnostic.recordSeparator)
+        let fields: [String?] = [file, line.map(String.init), column.map(String.init), String(length),
+                                 severity.rawValue, message, cause, ruleText]
+        return fields.map { f in f.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined()
     }
 
-    /// The diagnostics of an `encoded()` text (malformed records are dropped).
-    static func decodeAll(_ text: String) -> [Diagnostic] {
-        text.split(separator: recordSeparator).compactMap { record in
-            let f = record.split(separator: fieldSeparator, omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 8, let severity = Severity(rawValue: f[4]) else { return nil }
-            return Diagnostic(file: f[0], line: Int(f[1]), column: Int(f[2]), length: Int(f[3]) ?? 1,
-                              severity: severity, message: f[5], cause: f[6] == "\u{0}" ? nil : f[6],
-                              ruleText: f[7] == "\u{0}" ? nil : f[7])
+    /// The diagnostics of an `encoded()` text; nil when it is malformed.
+    static func decodeAll(_ text: String) -> [Diagnostic]? {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func field() -> String?? {
+            guard i < bytes.count else { return .none }
+            if bytes[i] == 0x2D { i += 1; return .some(nil) }
+            var n = 0
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { n = n * 10 + Int(bytes[i] - 0x30); i += 1 }
+            guard i < bytes.count, bytes[i] == 0x3A, i + 1 + n <= bytes.count else { return .none }
+            defer { i += 1 + n }
+            return .some(String(decoding: bytes[(i + 1)..<(i + 1 + n)], as: UTF8.self))
         }
+        var out: [Diagnostic] = []
+        while i < bytes.count {
+            var f: [String?] = []
+            for _ in 0..<8 {
+                guard let value = field() else { return nil }
+                f.append(value)
+            }
+            guard let file = f[0], let severity = f[4].flatMap(Severity.init(rawValue:)), let message = f[5] else { return nil }
+            out.append(Diagnostic(file: file, line: f[1].flatMap { Int($0) }, column: f[2].flatMap { Int($0) },
+                                  length: f[3].flatMap { Int($0) } ?? 1, severity: severity, message: message,
+                                  cause: f[6], ruleText: f[7]))
+        }
+        return out
     }
 }

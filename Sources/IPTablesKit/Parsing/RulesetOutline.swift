@@ -18,14 +18,19 @@ struct RulesetOutline {
 
     /// The text.
     let bytes: [UInt8]
+    /// The buffer restore reads lines into (`Restore.run`'s fgets).
+    static let readSize = 10240
     /// Where each line is (line n at index n-1), its newline included.
     private(set) var lines: [Range<Int>] = []
     private(set) var blocks: [Block] = []
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
+        // Lines as restore's fgets reads them: at most 10,239 bytes each (a longer line is
+        // read, and counted, in pieces), so line numbers are the ones restore gives.
+        let piece = RulesetOutline.readSize - 1
         var start = 0
-        for (i, b) in bytes.enumerated() where b == 0x0A {
+        for (i, b) in bytes.enumerated() where b == 0x0A || i + 1 - start == piece {
             lines.append(start..<(i + 1))
             start = i + 1
         }

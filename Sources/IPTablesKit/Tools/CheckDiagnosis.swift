@@ -238,7 +238,11 @@ struct CheckDiagnosis {
     private func extensions(_ words: LineWords) -> [String] {
         var names: [String] = []
         for (i, w) in words.list.enumerated() where i + 1 < words.list.count {
-            if ["-m", "--match", "-p", "--protocol", "-j", "--jump"].contains(w.text) { names.append(words.list[i + 1].text) }
+            let name = words.list[i + 1].text
+            if ["-m", "--match", "-p", "--protocol", "-j", "--jump"].contains(w.text), !Names.isVerdict(name),
+               !outline.blocks.contains(where: { $0.chains.contains { $0.name == name } }) {
+                names.append(name)
+            }
         }
         return names
     }

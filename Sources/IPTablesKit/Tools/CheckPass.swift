@@ -62,9 +62,10 @@ final class CheckPass: RestoreObserver {
 
     func restore(_ restore: Restore, failed error: IPTablesError, text: String) -> Bool {
         let behind = restore.lastFailure
-        failures.append(RestoreFailure(error: error, text: text.trimmingNewline(), underlying: behind?.error,
+        let line = text.trimmingNewline()
+        failures.append(RestoreFailure(error: error, text: line, underlying: behind?.error,
                                        command: behind?.command, knownOptions: KernelFeatures.mergedLongOptions(),
-                                       table: restore.tableInHand))
+                                       table: line == "COMMIT" ? restore.lastTable : restore.tableInHand))
         return failures.count < limit
     }
 

@@ -93,14 +93,17 @@ public enum CheckTool {
                 if checkers[family] == nil { checkers[family] = try RulesetChecker(family: family) }
                 report = try checkers[family]!.check(text, file: file, options: request.options)
             } catch let e as IPTablesError {
-                report = CheckReport(diagnostics: [Diagnostic(file: file, line: nil, message: e.message.trimmingNewline())],
-                                     complete: false)
+                // A file that cannot be read is not checked: a usage problem (exit 2), said on stderr.
+                StandardError().write("iptables-swift check: \(e.message.trimmingNewline())\n")
+                if status != 1 { status = 2 }
+                continue
             } catch {
+                if status != 1 { status = 2 }
                 continue
             }
             all += report.diagnostics
             if !request.json { for d in report.diagnostics { output.write(DiagnosticFormat.text(d)) } }
-            status = report.hasErrors ? 1 : status == 1 ? 1 : report.complete ? status : 3
+            status = report.hasErrors ? 1 : status == 1 || status == 2 ? status : report.complete ? status : 3
         }
         if request.json { output.write(DiagnosticFormat.json(all)) }
         output.flush()

@@ -16,6 +16,8 @@ final class Restore {
     private var currentTable = ""
     /// The table whose block is being read ("" between blocks).
     var tableInHand: String { session != nil ? currentTable : "" }
+    /// The table of the last block opened (still named after its COMMIT).
+    var lastTable: String { currentTable }
     private var lock: XtablesLock?
     /// The rule draft every line is parsed into (reset after each).
     private lazy var draft = RuleDraft(context: context)
@@ -40,7 +42,7 @@ final class Restore {
     func run() throws {
         let input = settings.input!
         defer { if input != stdin { fclose(input) } }
-        let size = 10240
+        let size = RulesetOutline.readSize
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
         defer { buffer.deallocate() }
         while fgets(buffer, Int32(size), input) != nil {
@@ -94,6 +96,8 @@ final class Restore {
             let goOn = observer.restore(self, failed: e.located(line: lineNumber), text: text)
             // A table line that failed, or one inside a table: nothing up to COMMIT can be read as meant.
             if opensTable && session == nil || line.first == 0x2A { skippingBlock = true; session = nil }
+            // A COMMIT line that failed ends its table all the same.
+            if line.elementsEqual(Restore.commitLine) { session = nil }
             return goOn
         } catch {
             draft.reset()

@@ -68,35 +68,60 @@ public final class RulesetChecker {
                 report.complete = false
             }
         }
-        var sets: IpsetDefinitions?
-        if options.kernelStage && geteuid() == 0 {
-            let names = IpsetDefinitions.names(in: outline)
-            if !names.isEmpty {
-                sets = IpsetDefinitions(names: names)
-                // Root of a user namespace may not read the host's sets: userspace only then.
-                if sets!.readable { diagnosis.hostSets = Set(sets!.headers.keys) } else { sets = nil }
-            }
-        }
+        let base = options.noflush ? baseTables(live: live ?? [], for: outline) : nil
+        let sets = options.kernelStage ? hostSets(outline, live: live, diagnosis: &diagnosis) : nil
         var found: [Diagnostic]?
-        if options.kernelStage {
-            if !kernelHasTables(family) {
-                let module = family.isIPv6 ? "ip6_tables" : "ip_tables"
-                note("the kernel stage did not run: the kernel's \(module) is not loaded (`modprobe \(module)' as root loads it); only the userspace stage ran")
-            } else {
-                do {
-                    found = try kernelStage(text, outline, diagnosis, options, live: live, sets: sets)
-                } catch let e as PrivateNetwork.Unavailable {
-                    note("the kernel stage did not run: \(e.reason); only the userspace stage ran")
+        if !options.kernelStage {
+            note("the kernel stage was not asked for (--userspace-only)")
+        } else if !kernelHasTables(family) {
+            let module = family.isIPv6 ? "ip6_tables" : "ip_tables"
+            note("the kernel stage did not run: the kernel's \(module) is not loaded (`modprobe \(module)' as root loads it); only the userspace stage ran")
+        } else {
+            do {
+                if let (list, complete) = try kernelStage(text, outline, diagnosis, options, base: base, sets: sets) {
+                    found = list
+                    if !complete {
+                        report.complete = false
+                        note("the live tables could not be copied whole into the check's namespace: what refers to them may be reported wrongly")
+                    }
+                } else {
+                    note("the kernel stage ended abnormally; only the userspace stage ran")
                 }
+            } catch let e as PrivateNetwork.Unavailable {
+                note("the kernel stage did not run: \(e.reason); only the userspace stage ran")
             }
         }
         if found == nil {
             report.complete = false
             diagnosis.hostSets = nil
-            found = userspaceStage(text, diagnosis, options, live: live)
+            found = userspaceStage(text, diagnosis, options, base: base)
         }
         report.diagnostics = (found ?? []).sorted { ($0.line ?? 0) < ($1.line ?? 0) } + notes
         return report
+    }
+
+    /// What a --noflush file starts from: the live tables (as root), and every other table
+    /// the file names empty, so that each attempt of the kernel stage starts alike.
+    private func baseTables(live: [UInt8], for outline: RulesetOutline) -> [UInt8] {
+        let present = Set(RulesetOutline(live).blocks.map(\.table))
+        var base = live
+        for table in Set(outline.blocks.map(\.table)).subtracting(present).sorted() {
+            base += Array("*\(table)\nCOMMIT\n".utf8)
+        }
+        return base
+    }
+
+    /// As root, the host's ipsets the file (and the live tables it changes) name; the
+    /// diagnosis learns which exist. nil when there are none or they cannot be read.
+    private func hostSets(_ outline: RulesetOutline, live: [UInt8]?, diagnosis: inout CheckDiagnosis) -> IpsetDefinitions? {
+        guard geteuid() == 0 else { return nil }
+        let names = Set(IpsetDefinitions.names(in: outline) + IpsetDefinitions.names(in: RulesetOutline(live ?? [])))
+        guard !names.isEmpty else { return nil }
+        let sets = IpsetDefinitions(names: names.sorted())
+        // Root of a user namespace may not read the host's sets: userspace only then.
+        guard sets.readable else { return nil }
+        diagnosis.hostSets = Set(sets.headers.keys)
+        return sets
     }
 
     /// The live tables of the family as iptables-save text (read in the host's namespace).
@@ -111,10 +136,10 @@ public final class RulesetChecker {
 
     /// Every line through restore on tables in memory.
     private func userspaceStage(_ text: [UInt8], _ diagnosis: CheckDiagnosis, _ options: CheckOptions,
-                                live: [UInt8]?) -> [Diagnostic] {
+                                base: [UInt8]?) -> [Diagnostic] {
         let memory = MemoryTables()
-        if let base = live {
-            let copy = CheckPass(context: context, tables: memory, noflush: false, counters: true, limit: 1)
+        if let base {
+            let copy = CheckPass(context: context, tables: memory, noflush: false, counters: true, limit: Int.max)
             copy.run(base)
         }
         let pass = CheckPass(context: context, tables: memory, noflush: options.noflush, counters: options.counters,
@@ -124,22 +149,23 @@ public final class RulesetChecker {
     }
 
     /// Every line through restore on the kernel's tables of a private network namespace,
-    /// in a child process; a refused table is cut down to the rule it refused.
+    /// in a child process; a refused table is cut down to the rule it refused. The
+    /// findings and whether the live tables were copied whole; nil when the child failed.
     private func kernelStage(_ text: [UInt8], _ outline: RulesetOutline, _ diagnosis: CheckDiagnosis,
-                             _ options: CheckOptions, live: [UInt8]?, sets: IpsetDefinitions?) throws -> [Diagnostic]? {
+                             _ options: CheckOptions, base: [UInt8]?, sets: IpsetDefinitions?) throws -> ([Diagnostic], Bool)? {
         // Root in the host reads the kernel's log; root of a user namespace may not.
         let readsKernelLog = geteuid() == 0
         let outcome = try inPrivateNetwork { fd in
-            var stage = KernelStage(context: context, outline: outline, diagnosis: diagnosis, options: options, live: live,
+            var stage = KernelStage(context: context, outline: outline, diagnosis: diagnosis, options: options, base: base,
                                     readsKernelLog: readsKernelLog)
-            let failed = sets?.create() ?? []
-            stage.diagnosis.uncopiedSets = Set(failed)
-            let found = stage.run(text)
+            stage.diagnosis.uncopiedSets = Set(sets?.create() ?? [])
+            let (found, copied) = stage.run(text)
             PrivateNetwork.writeAll(fd, Array(found.map { $0.encoded() }.joined().utf8))
-            return 0
+            return copied ? 0 : 3
         }
-        guard outcome.status == 0 else { return nil }
-        return Diagnostic.decodeAll(String(decoding: outcome.output, as: UTF8.self))
+        guard let status = outcome.status, status == 0 || status == 3,
+              let found = Diagnostic.decodeAll(String(decoding: outcome.output, as: UTF8.self)) else { return nil }
+        return (found, status == 0)
     }
 }
 
@@ -152,15 +178,16 @@ struct KernelStage {
     let outline: RulesetOutline
     var diagnosis: CheckDiagnosis
     let options: CheckOptions
-    /// The live tables, loaded first (a --noflush file changes them).
-    let live: [UInt8]?
+    /// The tables a --noflush file changes (the live ones as root), loaded before each attempt.
+    let base: [UInt8]?
     /// Whether the process is root in the host and so may read the kernel's log.
     let readsKernelLog: Bool
 
     private func kernelLog() -> KernelLog? { readsKernelLog ? KernelLog() : nil }
 
-    func run(_ text: [UInt8]) -> [Diagnostic] {
-        loadLive()
+    /// The findings, and whether the base tables loaded without a failure.
+    func run(_ text: [UInt8]) -> ([Diagnostic], Bool) {
+        let copied = loadBase()
         let pass = pass()
         pass.run(text)
         var found: [Diagnostic] = []
@@ -168,7 +195,7 @@ struct KernelStage {
         for f in pass.failures {
             if let block = outline.block(committedAt: f.line), f.command == nil, let e = f.underlying, e.kind == .kernel {
                 let excluded = Set(pass.failures.map(\.line))
-                let rejected = bisect(block, excluded: excluded, first: e, budget: options.maxErrors - errors)
+                let rejected = bisect(block, excluded: excluded, refusal: e, budget: options.maxErrors - errors)
                 errors += rejected.count
                 found += rejected
             } else {
@@ -176,7 +203,7 @@ struct KernelStage {
                 found.append(diagnosis.diagnose(f))
             }
         }
-        return found
+        return (found, copied)
     }
 
     private func pass() -> CheckPass {
@@ -184,16 +211,19 @@ struct KernelStage {
                   counters: options.counters, limit: options.maxErrors)
     }
 
-    /// Puts the live copy back (before each attempt of a --noflush file).
-    private func loadLive() {
-        guard let base = live else { return }
-        let copy = CheckPass(context: context, tables: KernelTables(locking: false), noflush: false, counters: true, limit: 1)
+    /// Puts the base tables back (before each attempt of a --noflush file); false when a
+    /// line of them failed.
+    @discardableResult
+    private func loadBase() -> Bool {
+        guard let base else { return true }
+        let copy = CheckPass(context: context, tables: KernelTables(locking: false), noflush: false, counters: true, limit: Int.max)
         copy.run(base)
+        return copy.failures.isEmpty
     }
 
     /// The refusal of the block with only these rule lines kept, if the kernel refuses it.
     private func attempt(_ block: RulesetOutline.Block, keeping rules: ArraySlice<Int>) -> IPTablesError? {
-        loadLive()
+        loadBase()
         let kept = Set(rules)
         let ruleSet = Set(block.ruleLines)
         let text = outline.text { n in
@@ -205,32 +235,35 @@ struct KernelStage {
     }
 
     /// The rules of a refused block the kernel refuses, each found by a binary search for
-    /// the shortest refused prefix.
-    private func bisect(_ block: RulesetOutline.Block, excluded: Set<Int>, first: IPTablesError, budget: Int) -> [Diagnostic] {
+    /// the shortest refused prefix; the table itself when it is refused without its rules
+    /// (or no prefix is refused: the refusal then comes from elsewhere).
+    private func bisect(_ block: RulesetOutline.Block, excluded: Set<Int>, refusal: IPTablesError, budget: Int) -> [Diagnostic] {
+        guard budget > 0 else { return [] }
         var rules = block.ruleLines.filter { !excluded.contains($0) }
         var found: [Diagnostic] = []
-        var refusal: IPTablesError? = first
-        while let whole = refusal, found.count < max(1, budget) {
-            if attempt(block, keeping: rules[0..<0]) != nil {
-                let log = kernelLog()
-                let e = attempt(block, keeping: rules[0..<0]) ?? whole
-                found.append(diagnosis.tableRejection(block, error: e, log: log?.netfilterLines() ?? []))
-                break
-            }
-            var good = 0, bad = rules.count  // prefix `good` is accepted, prefix `bad` refused
+        var good = 0  // the prefix rules[0..<good] is accepted
+        var whole: IPTablesError? = refusal
+        if rules.isEmpty || attempt(block, keeping: rules[0..<0]) != nil || attempt(block, keeping: rules[...]) == nil {
+            let log = kernelLog()
+            let e = attempt(block, keeping: rules[0..<0]) ?? refusal
+            return [diagnosis.tableRejection(block, error: e, log: log?.netfilterLines() ?? [])]
+        }
+        while let refused = whole, found.count < budget {
+            var bad = rules.count  // the prefix rules[0..<bad] is refused
             while bad - good > 1 {
                 let mid = (good + bad) / 2
                 if attempt(block, keeping: rules[0..<mid]) != nil { bad = mid } else { good = mid }
             }
             let line = rules[bad - 1]
             let log = kernelLog()
-            let e = attempt(block, keeping: rules[0..<bad]) ?? whole
+            let e = attempt(block, keeping: rules[0..<bad]) ?? refused
             let registered = (KernelFeatures.registered("matches", family: context.family),
                               KernelFeatures.registered("targets", family: context.family))
             found.append(diagnosis.kernelRejection(line: line, error: e, log: log?.netfilterLines() ?? [],
                                                    registered: registered))
             rules.remove(at: bad - 1)
-            refusal = attempt(block, keeping: rules[...])
+            good = bad - 1  // what came before the refused rule was accepted
+            whole = good < rules.count ? attempt(block, keeping: rules[...]) : nil
         }
         return found
     }

@@ -19,7 +19,11 @@ enum TerminalDiagnostic {
         }
         var error = e
         error.location?.column = column
-        let failure = RestoreFailure(error: error, text: text, knownOptions: KernelFeatures.mergedLongOptions(), table: "filter")
+        var table = "filter"
+        for (i, word) in arguments.enumerated() where (word == "-t" || word == "--table") && i + 1 < arguments.count {
+            table = arguments[i + 1]
+        }
+        let failure = RestoreFailure(error: error, text: text, knownOptions: KernelFeatures.mergedLongOptions(), table: table)
         return diagnosis(family, programName: family.toolName).diagnose(failure)
     }
 

@@ -34,8 +34,9 @@ final class DiagnosticFormatTests: XCTestCase {
     }
 
     func testEncodedDiagnosticsComeBackEqual() {
-        let note = Diagnostic(file: "-", line: nil, severity: .note, message: "m")
+        let note = Diagnostic(file: "-", line: nil, severity: .note, message: "m\u{1E}\u{1F}:3:-", ruleText: "")
         XCTAssertEqual(Diagnostic.decodeAll(sample.encoded() + note.encoded()), [sample, note])
+        XCTAssertNil(Diagnostic.decodeAll("5:abc"))
     }
 
     func testNearestNames() {

@@ -12,7 +12,9 @@ final class CheckTests: XCTestCase {
         var o = options
         o.kernelStage = false
         let text = whole ?? CheckTests.header + lines + "\nCOMMIT\n"
-        return try RulesetChecker(family: family).check(Array(text.utf8), file: "rules", options: o).diagnostics
+        let report = try RulesetChecker(family: family).check(Array(text.utf8), file: "rules", options: o)
+        XCTAssertEqual(report.diagnostics.last?.message, "the kernel stage was not asked for (--userspace-only)")
+        return report.diagnostics.filter { $0.severity != .note }
     }
 
     private func only(_ list: [Diagnostic], file: StaticString = #filePath, line: UInt = #line) -> Diagnostic? {

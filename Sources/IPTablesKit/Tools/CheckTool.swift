@@ -38,7 +38,8 @@ public enum CheckTool {
     }
 
     static let usage = """
-        Usage: iptables-swift check [-4|-6] [-n|--noflush] [-c|--counters] [--max-errors N] [--json] FILE...
+        Usage: iptables-swift check [-4|-6] [-n|--noflush] [-c|--counters] [--max-errors N] [--json]
+                                    [--userspace-only] FILE...
           Validates iptables-save files (- for standard input) without root and without
           touching the host: every line as iptables-restore parses it, then the tables
           committed in a private network namespace for the kernel's own checks.

@@ -9,8 +9,14 @@ extension MemoryTable {
         if isChain(chain) || MemoryTable.verdicts.contains(chain) { throw failure(.createChain, EEXIST) }
         if chain.utf8.count >= 32 { throw failure(.createChain, EINVAL) }
         mutate { s in
-            s.userChains.append(chain)
-            s.userChains.sort { strcmp($0, $1) < 0 }
+            // Kept sorted by bytes (libiptc's order): a binary search for the place, not a
+            // sort per chain (a kube-proxy ruleset declares tens of thousands).
+            var low = 0, high = s.userChains.count
+            while low < high {
+                let mid = (low + high) / 2
+                if strcmp(s.userChains[mid], chain) < 0 { low = mid + 1 } else { high = mid }
+            }
+            s.userChains.insert(chain, at: low)
             s.rules[chain] = []
         }
     }

@@ -772,3 +772,77 @@ void exit(int status)
     real_exit(status);
     __builtin_unreachable();
 }
+
+/* ---------------------------------------------------------------- rule equivalence */
+
+/* The userspace size of a loaded extension of this name and revision for the family, as
+ * -C compares it; -1 when none is loaded (the caller then compares every byte). */
+static int userspace_size(const char *name, uint8_t revision, uint8_t nfproto, bool target)
+{
+    if (target) {
+        for (const struct xtables_target *t = xtables_targets; t != NULL; t = t->next) {
+            const char *n = t->real_name != NULL ? t->real_name : t->name;
+            if (t->revision == revision && (t->family == nfproto || t->family == NFPROTO_UNSPEC) && strcmp(n, name) == 0)
+                return (int)t->userspacesize;
+        }
+        return -1;
+    }
+    for (const struct xtables_match *m = xtables_matches; m != NULL; m = m->next) {
+        const char *n = m->real_name != NULL ? m->real_name : m->name;
+        if (m->revision == revision && (m->family == nfproto || m->family == NFPROTO_UNSPEC) && strcmp(n, name) == 0)
+            return (int)m->userspacesize;
+    }
+    return -1;
+}
+
+/* Whether two extension blobs (an xt_entry_match or xt_entry_target: the same header
+ * layout) are the same: size, name, revision, then the data up to the userspace size. */
+static bool same_blob(const unsigned char *a, const unsigned char *b, uint8_t nfproto, bool target)
+{
+    const struct xt_entry_match *ma = (const void *)a, *mb = (const void *)b;
+    if (ma->u.user.match_size != mb->u.user.match_size || ma->u.user.revision != mb->u.user.revision)
+        return false;
+    /* The standard target: verdicts and jumps are compared by libiptc's label. A rule libiptc
+     * read from the kernel has the name "" there; one appended since still has the chain's. */
+    if (target && (ma->u.user.name[0] == '\0' || mb->u.user.name[0] == '\0'))
+        return true;
+    if (strncmp(ma->u.user.name, mb->u.user.name, sizeof(ma->u.user.name)) != 0)
+        return false;
+    size_t data = ma->u.user.match_size - sizeof(struct xt_entry_match);
+    int size = userspace_size(ma->u.user.name, ma->u.user.revision, nfproto, target);
+    if (size >= 0 && (size_t)XT_ALIGN(size) < data)
+        data = (size_t)size;
+    return memcmp(a + sizeof(struct xt_entry_match), b + sizeof(struct xt_entry_match), data) == 0;
+}
+
+bool shim_entries_equivalent(uint8_t nfproto, const void *a, const void *b, bool counters)
+{
+    const uint16_t *oa = entry_offsets(nfproto, (void *)a);
+    const uint16_t *ob = entry_offsets(nfproto, (void *)b);
+    if (oa[0] != ob[0] || oa[1] != ob[1])
+        return false;
+    struct shim_rule_ip ha, hb;
+    shim_entry_get_ip(nfproto, a, &ha);
+    shim_entry_get_ip(nfproto, b, &hb);
+    if (!counters) {
+        ha.pcnt = hb.pcnt = 0;
+        ha.bcnt = hb.bcnt = 0;
+    }
+    if (memcmp(&ha, &hb, sizeof(ha)) != 0)
+        return false;
+    const unsigned char *pa = a, *pb = b;
+    size_t at = shim_entry_header_size(nfproto);
+    while (at < oa[0]) {
+        const struct xt_entry_match *m = (const void *)(pa + at);
+        if (m->u.match_size < sizeof(*m) || at + m->u.match_size > oa[0] || !same_blob(pa + at, pb + at, nfproto, false))
+            return false;
+        at += m->u.match_size;
+    }
+    return same_blob(pa + oa[0], pb + oa[0], nfproto, true);
+}
+
+const char *shim_entry_target_name(uint8_t nfproto, const void *entry)
+{
+    const struct xt_entry_target *t = (const void *)((const unsigned char *)entry + entry_offsets(nfproto, (void *)entry)[0]);
+    return t->u.user.name;
+}

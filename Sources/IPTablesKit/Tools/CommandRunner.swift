@@ -8,6 +8,9 @@ struct CommandRunner {
     let command: ParsedCommand
     let session: TableSession
     let context: XtablesContext
+    /// A flushing restore still comparing its table with the live one: appends that match
+    /// are taken without changing the table; anything else ends the comparison first.
+    var lazy: LazyReplace? = nil
 
     private var family: Family { session.family }
     private var verbose: Bool { command.options.contains(.verbose) }
@@ -15,6 +18,7 @@ struct CommandRunner {
 
     /// Runs the command; with -vv, then prints libiptc's dump of the table.
     func run() throws {
+        if let l = lazy, l.active, command.commands != .append || command.verbose > 1 { try l.materialize() }
         var failure: IPTablesError?
         do { try runCommand() } catch let e as IPTablesError where e.kind == .kernel { failure = e }
         if command.verbose > 1 {
@@ -171,7 +175,12 @@ struct CommandRunner {
     /// One rule command with one encoded entry.
     private func apply(_ c: Commands, entry: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>?) throws {
         switch c {
-        case .append: try session.append(chain, entry)
+        case .append:
+            if let l = lazy, l.active {
+                if l.take(chain, entry, counters: command.options.contains(.counters)) { return }
+                try l.materialize()
+            }
+            try session.append(chain, entry)
         case .insert: try session.insert(chain, entry, at: command.ruleNumber - 1)
         case .replace: try session.replace(chain, entry, at: command.ruleNumber - 1)
         case .delete: try session.delete(chain, entry, mask: mask!)

@@ -116,6 +116,8 @@ final class Restore {
             return true
         }
         if first != 0x3A {
+            // Chains to delete or create change the table: the lazy comparison ends there.
+            if let l = lazy, !doomedNames.isEmpty || !pendingChains.isEmpty { try l.materialize() }
             deleteDoomedChains()
             try createPendingChains()
         }
@@ -162,11 +164,20 @@ final class Restore {
             throw IPTablesError.parameter("\(name): unable to initialize table '\(table)'")
         }
         session = s
+        lazy = nil
+        snapshot = settings.testing || !settings.noflush ? nil : TableSnapshot(s)
+        countersGiven = (rules: false, policies: false)
         if !settings.noflush {
             let verbose = settings.verbose > 0
+            // Unless testing, the flush waits: the block is compared with the live table
+            // first, and an unchanged table is never rewritten (LazyReplace).
+            if !settings.testing {
+                lazy = LazyReplace(s)
+                lazy!.materializer = { [unowned self] in try self.materialize() }
+            }
             for chain in s.chains() {
                 if verbose { context.output.write("Flushing chain `\(chain)'\n") }
-                try? s.flush(chain)
+                if lazy == nil { try? s.flush(chain) }
             }
             doomedChains = s.chains().filter { !s.isBuiltin($0) }
             if verbose { for chain in doomedChains { context.output.write("Deleting chain `\(chain)'\n") } }
@@ -174,6 +185,26 @@ final class Restore {
         }
         return true
     }
+
+    /// A flushing restore's comparison with the live table, while nothing differs.
+    private var lazy: LazyReplace?
+
+    /// Ends the lazy comparison: the table flushed as the normal path flushed it when the
+    /// block opened, and the rules matched so far appended again.
+    private func materialize() throws {
+        guard let l = lazy, let s = session else { return }
+        lazy = nil
+        let copies = l.copyTaken()
+        for chain in s.chains() { try? s.flush(chain) }
+        try l.replay(copies)
+    }
+
+    /// A --noflush restore's table as it was opened: a COMMIT that would leave it the same is skipped, and
+    /// its counters keep counting (a deliberate difference from 1.8.9, which rewrites it).
+    private var snapshot: TableSnapshot?
+    /// Whether the block gave counters under -c, for rules (`[p:b]`) and for policies:
+    /// then they must match too for the commit to be skipped.
+    private var countersGiven = (rules: false, policies: false)
 
     /// The user chains a flushing restore found in the table, in libiptc's order: iptables
     /// deletes them all as it opens the table and creates anew those the input declares.
@@ -242,6 +273,7 @@ final class Restore {
         var pending = false
         if !doomedNames.isEmpty && doomedNames.remove(chain) != nil {
             // Kept, flushed: what deleting and creating it again would leave.
+            lazy?.declare(chain)
         } else if !s.isBuiltin(chain) {
             if settings.noflush && (repeated || s.isChain(chain)) {
                 if !repeated { try flushDeclared(chain, in: s) }
@@ -264,7 +296,9 @@ final class Restore {
                     throw IPTablesError.parameter("invalid policy counters for chain '\(chain)'")
                 }
                 counters = c
+                countersGiven.policies = true
             }
+            lazy?.setPolicy(chain, policy, counters: settings.counters ? counters : nil)
             do {
                 try s.setPolicy(chain, policy, counters: counters)
             } catch let e as IPTablesError {
@@ -306,7 +340,10 @@ final class Restore {
         var restStart = 0
         if let c = try RestoreTokenizer.counters(line, lineNumber: lineNumber) {
             restStart = c.restStart
-            if settings.counters { counterWords = ["--set-counters", c.packets, c.bytes] }
+            if settings.counters {
+                counterWords = ["--set-counters", c.packets, c.bytes]
+                countersGiven.rules = true
+            }
         }
         let rest = UnsafeBufferPointer(rebasing: line[restStart...])
         let extra = counterWords.reduce(0) { $0 + $1.utf8.count + 1 }
@@ -342,10 +379,12 @@ final class Restore {
             throw located(e, in: line, restStart: restStart, wordsBefore: prefix.starts.count + counterWords.count)
         }
         guard case .run(let command) = outcome else { throw RestoreEnded() }
+        // Zeroing changes counters only: the commit must then happen whatever else is the same.
+        if command.commands.contains(.zero) || command.commands.contains(.zeroNum) { countersGiven = (true, true) }
         defer { draft.reset() }
         defer { context.output.flush() }
         do {
-            try CommandRunner(command: command, session: session!, context: context).run()
+            try CommandRunner(command: command, session: session!, context: context, lazy: lazy).run()
         } catch let e as IPTablesError where e.kind == .kernel {
             lastFailure = (e.described(by: session!), command)
             return false
@@ -366,7 +405,23 @@ final class Restore {
 
     private func commit() -> Bool {
         var ok = true
-        if !settings.testing {
+        var unchanged = snapshot?.isSame(as: session!, ruleCounters: countersGiven.rules,
+                                         policyCounters: countersGiven.policies) ?? false
+        snapshot = nil
+        if let l = lazy {
+            if l.unchanged {
+                unchanged = true
+                lazy = nil
+            } else {
+                do { try l.materialize() } catch {
+                    lastFailure = ((error as? IPTablesError) ?? IPTablesError.kernel(errno: EINVAL), nil)
+                    session = nil
+                    releaseLock()
+                    return false
+                }
+            }
+        }
+        if !settings.testing && !unchanged {
             do {
                 try session!.commit()
             } catch {

@@ -29,6 +29,7 @@ public enum Dispatcher {
         let family: Family = name.hasPrefix("ip6") ? .ipv6 : .ipv4
         switch argv[1] {
         case "check": return CheckTool.main(defaultFamily: family, arguments: argv)
+        case "diff": return DiffTool.main(defaultFamily: family, arguments: argv)
         default: return nil
         }
     }

@@ -54,13 +54,7 @@ public final class MemoryTables: TableProvider {
     public init() {}
 
     /// The built-in chains of each table the kernel knows, in hook order.
-    static let builtinChains: [String: [String]] = [
-        "filter": ["INPUT", "FORWARD", "OUTPUT"],
-        "nat": ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
-        "mangle": ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
-        "raw": ["PREROUTING", "OUTPUT"],
-        "security": ["INPUT", "FORWARD", "OUTPUT"],
-    ]
+    static let builtinChains = BuiltinChains.byTable
 
     func open(family: Family, table: String) throws -> TableSession {
         guard let builtins = MemoryTables.builtinChains[table] else {

@@ -9,6 +9,16 @@ public struct SavedTables: Equatable, Sendable {
         /// Each chain's rules (`-A CHAIN …` lines), in order.
         public var rules: [String: [String]] = [:]
 
+        /// A table as the kernel first makes it: its built-in chains, ACCEPT, no rules.
+        public static func fresh(_ name: String) -> Table {
+            var t = Table()
+            for c in BuiltinChains.byTable[name] ?? [] {
+                t.chains.append((c, "ACCEPT"))
+                t.rules[c] = []
+            }
+            return t
+        }
+
         public static func == (a: Table, b: Table) -> Bool {
             a.chains.map(\.name) == b.chains.map(\.name) && a.chains.map(\.policy) == b.chains.map(\.policy)
                 && a.rules == b.rules
@@ -68,12 +78,13 @@ public struct TableChange: Equatable, Sendable {
 /// deleted and created, policies changed, rules removed and added (a moved rule is removed
 /// at its old place and added at its new one: a shortest edit script per chain).
 public enum TableDiff {
-    /// The changes for the named tables (a table missing on one side counts as empty there).
+    /// The changes for the named tables (a table missing on one side counts as the kernel
+    /// first makes it there: built-in chains, ACCEPT, no rules).
     public static func changes(from old: SavedTables, to new: SavedTables, tables names: [String]) -> [TableChange] {
         var out: [TableChange] = []
         for name in names {
-            let a = old.tables[name] ?? SavedTables.Table()
-            let b = new.tables[name] ?? SavedTables.Table()
+            let a = old.tables[name] ?? .fresh(name)
+            let b = new.tables[name] ?? .fresh(name)
             out += changes(table: name, from: a, to: b)
         }
         return out

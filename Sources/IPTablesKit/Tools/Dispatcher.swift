@@ -30,6 +30,8 @@ public enum Dispatcher {
         switch argv[1] {
         case "check": return CheckTool.main(defaultFamily: family, arguments: argv)
         case "diff": return DiffTool.main(defaultFamily: family, arguments: argv)
+        case "apply": return ApplyTool.main(arguments: argv)
+        case "confirm": return ConfirmTool.main(arguments: argv)
         default: return nil
         }
     }

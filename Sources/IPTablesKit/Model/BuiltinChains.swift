@@ -1,0 +1,11 @@
+/// The built-in chains of each table the kernel knows, in hook order (a table that is
+/// first opened has these, with ACCEPT policies, and no rules).
+public enum BuiltinChains {
+    public static let byTable: [String: [String]] = [
+        "filter": ["INPUT", "FORWARD", "OUTPUT"],
+        "nat": ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
+        "mangle": ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
+        "raw": ["PREROUTING", "OUTPUT"],
+        "security": ["INPUT", "FORWARD", "OUTPUT"],
+    ]
+}

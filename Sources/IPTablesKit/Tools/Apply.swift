@@ -1,0 +1,131 @@
+import Glibc
+
+/// One family's rules file in an apply.
+struct ApplyFile {
+    let family: Family
+    let path: String
+    let text: [UInt8]
+
+    /// The tables the file names, in order, once each.
+    var tables: [String] {
+        var seen: Set<String> = []
+        return RulesetOutline(text).blocks.map(\.table).filter { seen.insert($0).inserted }
+    }
+}
+
+/// Why an apply stopped: which table, what restore said, and whether the snapshot came back.
+struct ApplyFailure: Error {
+    let family: Family
+    let table: String
+    let message: String
+    let rolledBack: Bool
+}
+
+/// Applies rules files to both families all or nothing: every table of both families is
+/// read first (with counters); the files are restored table by table; if any table fails,
+/// every table already changed is put back from that snapshot. The caller holds the
+/// xtables lock for the whole run.
+final class ApplyRun {
+    let files: [ApplyFile]
+    /// The tables as they were before, per family (iptables-save -c text).
+    private(set) var snapshots: [Family: [UInt8]] = [:]
+    private var contexts: [Family: XtablesContext] = [:]
+
+    init(files: [ApplyFile]) { self.files = files }
+
+    /// The context of a family, active.
+    func context(_ family: Family) throws -> XtablesContext {
+        if let c = contexts[family] {
+            try c.activate()
+            return c
+        }
+        let c = try XtablesContext(family: family, programName: family.toolName + "-restore",
+                                   output: DiscardSink(), diagnostics: DiscardSink())
+        contexts[family] = c
+        return c
+    }
+
+    /// The live tables of a family as save text (with counters when asked).
+    func save(_ family: Family, counters: Bool) throws -> [UInt8] {
+        let c = try context(family)
+        let sink = TextSink()
+        c.output = sink
+        defer { c.output = DiscardSink() }
+        _ = try SaveTool.run([family.toolName + "-save"] + (counters ? ["-c"] : []), context: c,
+                             tables: KernelTables(), clock: { "-\n" })
+        return sink.bytes
+    }
+
+    /// Reads every family's tables (the snapshot the rollback restores).
+    func takeSnapshots() throws {
+        for f in files where snapshots[f.family] == nil { snapshots[f.family] = try save(f.family, counters: true) }
+    }
+
+    /// Restores each file in turn; on a failure, rolls every family back and throws.
+    func apply() throws {
+        for (i, f) in files.enumerated() {
+            do {
+                try restore(f.text, family: f.family, counters: false)
+            } catch let e as IPTablesError {
+                let line = e.location?.line
+                let table = line.flatMap { RulesetOutline(f.text).block(containing: $0)?.table } ?? "?"
+                let renderer = ErrorRenderer(programName: f.family.toolName + "-restore", version: XtablesVersion.string, line: line)
+                let ok = rollBack(files[0...i])
+                throw ApplyFailure(family: f.family, table: table, message: renderer.render(e), rolledBack: ok)
+            }
+        }
+    }
+
+    /// Puts back, from the snapshot, every table the given files name (unchanged ones are
+    /// left alone by restore itself); false when a restore of the snapshot failed.
+    @discardableResult
+    func rollBack(_ done: ArraySlice<ApplyFile>) -> Bool {
+        var ok = true
+        for f in done.reversed() {
+            guard let snapshot = snapshots[f.family] else { continue }
+            do { try restore(rollbackText(snapshot, tables: f.tables, family: f.family), family: f.family, counters: true) } catch {
+                ok = false
+            }
+        }
+        return ok
+    }
+
+    /// The snapshot's blocks of these tables; a table the snapshot lacks (it was not
+    /// loaded before) comes back empty with ACCEPT policies.
+    func rollbackText(_ snapshot: [UInt8], tables: [String], family: Family) -> [UInt8] {
+        let outline = RulesetOutline(snapshot)
+        var out: [UInt8] = []
+        for t in tables {
+            if let b = outline.blocks.first(where: { $0.table == t }), let end = b.commitLine {
+                out += outline.text { $0 >= b.openLine && $0 <= end }
+            } else {
+                var block = "*\(t)\n"
+                for chain in MemoryTables.builtinChains[t] ?? [] { block += ":\(chain) ACCEPT [0:0]\n" }
+                out += Array((block + "COMMIT\n").utf8)
+            }
+        }
+        return out
+    }
+
+    /// One restore into the kernel's tables (the xtables lock is the caller's).
+    func restore(_ text: [UInt8], family: Family, counters: Bool) throws {
+        let c = try context(family)
+        var renderer = ErrorRenderer(programName: c.programName, version: XtablesVersion.string)
+        _ = try RestoreTool.run([c.programName] + (counters ? ["-c"] : []), context: c, tables: KernelTables(),
+                                renderer: &renderer, input: String(decoding: text, as: UTF8.self))
+    }
+
+    /// A line per table of each file: unchanged, or changed (+N -M rules).
+    func summary() throws -> [String] {
+        var lines: [String] = []
+        for f in files {
+            let before = SavedTables(String(decoding: snapshots[f.family] ?? [], as: UTF8.self))
+            let after = SavedTables(String(decoding: try save(f.family, counters: false), as: UTF8.self))
+            for t in f.tables {
+                let changes = TableDiff.changes(from: before, to: after, tables: [t])
+                lines.append("\(f.family.name) \(t): \(DiffFormat.summary(changes))")
+            }
+        }
+        return lines
+    }
+}

@@ -65,16 +65,24 @@ enum PendingApply {
         unlink(confirmedPath)
         unlink(rollbackNowPath)
         let deadline = Int(time(nil)) + seconds
+        var go: [Int32] = [0, 0]
+        guard pipe(&go) == 0 else { throw IPTablesError(.other, "pipe: \(String(cString: strerror(errno)))", style: .plain) }
         fflush(nil)
         let pid = fork()
         if pid < 0 { throw IPTablesError(.other, "fork: \(String(cString: strerror(errno)))", style: .plain) }
         if pid == 0 {
+            close(go[1])
+            // Wait until the parent has written the pending file naming this process (a
+            // byte); end of input means it could not.
+            var byte: UInt8 = 0
+            let n = read(go[0], &byte, 1)
+            close(go[0])
+            if n != 1 { _exit(1) }
             detach()
-            // Wait until the parent has written the pending file naming this process.
-            var tries = 0
-            while access(pendingPath, F_OK) != 0 && tries < 50 { usleep(20_000); tries += 1 }
             _exit(ConfirmTimer(run: run, files: files, deadline: deadline).wait())
         }
+        close(go[0])
+        defer { close(go[1]) }
         var state = "pid=\(pid)\ndeadline=\(deadline)\n"
         for f in files { state += "file=\(f.family.name) \(f.path)\n" }
         let temp = pendingPath + ".new"
@@ -82,6 +90,8 @@ enum PendingApply {
             kill(pid, SIGKILL)
             throw IPTablesError(.other, "cannot write \(pendingPath): \(String(cString: strerror(errno)))", style: .plain)
         }
+        var byte: UInt8 = 1
+        _ = write(go[1], &byte, 1)
         return pid
     }
 
@@ -135,11 +145,14 @@ struct ConfirmTimer {
 
     /// Waits; the exit status (0 confirmed, 5 rolled back, 1 rollback failed).
     func wait() -> Int32 {
-        while Int(time(nil)) < deadline && access(PendingApply.rollbackNowPath, F_OK) != 0 {
-            if access(PendingApply.pendingPath, F_OK) != 0 { return confirmed() }
+        var asked = false
+        while Int(time(nil)) < deadline {
+            if !pendingIsMine() { return confirmed() }
+            if access(PendingApply.rollbackNowPath, F_OK) == 0 { asked = true; break }
             usleep(100_000)
         }
-        guard rename(PendingApply.pendingPath, PendingApply.rollingPath) == 0 else { return confirmed() }
+        guard pendingIsMine(), rename(PendingApply.pendingPath, PendingApply.rollingPath) == 0 else { return confirmed() }
+        let why = asked ? "the answer was not yes" : "no confirmation by \(clock(deadline))"
         defer { unlink(PendingApply.rollingPath); unlink(PendingApply.rollbackNowPath) }
         var note = ""
         do {
@@ -153,13 +166,19 @@ struct ConfirmTimer {
                 }
             }
             let ok = run.rollBack(files[...])
-            PendingApply.writeText(PendingApply.resultPath, (ok ? "rolled back: no confirmation by \(clock(deadline))"
+            PendingApply.writeText(PendingApply.resultPath, (ok ? "rolled back: \(why)"
                                                                 : "ROLLBACK FAILED: the firewall may be half applied") + note + "\n")
             return ok ? 5 : 1
         } catch {
             PendingApply.writeText(PendingApply.resultPath, "ROLLBACK FAILED: \(error)\n")
             return 1
         }
+    }
+
+    /// Whether the pending file is this timer's (a later apply writes its own).
+    private func pendingIsMine() -> Bool {
+        guard let text = PendingApply.readText(PendingApply.pendingPath) else { return false }
+        return text.hasPrefix("pid=\(getpid())\n")
     }
 
     private func confirmed() -> Int32 {

@@ -135,12 +135,12 @@ def applies(ours, tmp):
 
     # The caller (a terminal session, as over SSH) killed with its whole process group.
     kill = (f"(setsid script -qec '{ours} apply --confirm 2 -4 v4' /dev/null </dev/null >/dev/null 2>&1 & echo $! > caller); "
-            "sleep 1; timer=$(sed -n 's/^pid=//p' /run/iptables-swift/pending); "
-            "apply() { ps -eo pid=,args= | awk -v t=\"$timer\" '$2 ~ /iptables-swift$/ && $3 == \"apply\" && $1 != t {print $1}'; }; "
-            "for p in $(apply); do kill -9 -- -$(ps -o pgid= $p | tr -d ' '); done; kill -9 -- -$(cat caller); "
-            f"sleep 0.3; [ -n \"$(apply)\" ] && echo caller-alive; sleep 2.5; {ours} apply --pending; {saves()}")
+            "sleep 1; app=$(pgrep -P $(cat caller)); [ -n \"$app\" ] || echo no-caller; "
+            "kill -9 -- -$(ps -o pgid= -p $app | tr -d ' ') -$(cat caller); sleep 0.3; "
+            "ps -o stat= -p $app | grep -qv Z && echo caller-alive; "
+            f"sleep 2.5; {ours} apply --pending; {saves()}")
     p = namespace(kill, tmp)
-    if "caller-alive" in p.stdout or "last: rolled back" not in p.stdout or not p.stdout.endswith(before):
+    if "caller-alive" in p.stdout or "no-caller" in p.stdout or "last: rolled back" not in p.stdout or not p.stdout.endswith(before):
         fail("process group killed: still rolled back", p.stdout + p.stderr)
 
     p = namespace(f"printf 'no\\n' | script -qec '{ours} apply --confirm 5 -4 v4' /dev/null; echo rc=$?; {saves()}", tmp)

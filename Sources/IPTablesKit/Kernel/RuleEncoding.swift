@@ -6,6 +6,8 @@ import Glibc
 extension RuleDraft {
     /// Whether -j loaded a target extension (or the standard target was chosen).
     var hasTarget: Bool { target != nil }
+    /// Whether the target is the standard one (a verdict, a jump or none), not an extension.
+    var usesStandardTarget: Bool { target.map { strcmp($0.pointee.name, "standard") == 0 } ?? false }
 
     /// Drops a loaded target extension: the jump names a chain after all.
     func dropTarget() {

@@ -15,6 +15,13 @@ final class XtablesLock {
         return "/run/xtables.lock"
     }
 
+    /// In a forked child: closes the lock descriptor inherited from the parent (it would
+    /// hold the parent's lock for as long as the child lives) and forgets it.
+    static func forgetInherited() {
+        if let s = shared { close(s.fd) }
+        shared = nil
+    }
+
     /// Takes the lock. `wait`: 0 (no -w) and -1 (-w alone) wait forever; N gives up after N s.
     init(wait: Int32) throws {
         if let s = XtablesLock.shared {

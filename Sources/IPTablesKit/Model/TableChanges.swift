@@ -148,31 +148,39 @@ enum EditScript {
         }
     }
 
+    /// Edit distances beyond this are not searched: the middle is then replaced whole
+    /// (memory stays bounded: the search keeps O(D²) numbers).
+    static let maxDistance = 2_000
+
     private static func myers(_ a: [String], _ b: [String]) -> [Step] {
         let n = a.count, m = b.count
         if n == 0 { return (0..<m).map { .add($0) } }
         if m == 0 { return (0..<n).map { .remove($0) } }
-        let max = n + m, offset = max
-        var v = [Int](repeating: 0, count: 2 * max + 2)
+        let limit = min(n + m, maxDistance)
+        var v = [Int](repeating: 0, count: 2 * limit + 3)
+        let offset = limit + 1
+        // trace[d] keeps v[-d...d] as it was before step d.
         var trace: [[Int]] = []
-        outer: for d in 0...max {
-            trace.append(v)
+        var found = false
+        outer: for d in 0...limit {
+            trace.append(Array(v[(offset - d)...(offset + d)]))
             for k in stride(from: -d, through: d, by: 2) {
                 var x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? v[offset + k + 1] : v[offset + k - 1] + 1
                 var y = x - k
                 while x < n && y < m && a[x] == b[y] { x += 1; y += 1 }
                 v[offset + k] = x
-                if x >= n && y >= m { break outer }
+                if x >= n && y >= m { found = true; break outer }
             }
         }
-        // Walk back through the saved rows.
+        if !found { return (0..<n).map { .remove($0) } + (0..<m).map { .add($0) } }
         var steps: [Step] = []
         var x = n, y = m
         for d in stride(from: trace.count - 1, through: 1, by: -1) {
-            let row = trace[d]
+            let row = trace[d]  // row[i] is v[i - d]
+            func at(_ k: Int) -> Int { row[k + d] }
             let k = x - y
-            let prevK = (k == -d || (k != d && row[offset + k - 1] < row[offset + k + 1])) ? k + 1 : k - 1
-            let prevX = row[offset + prevK], prevY = prevX - prevK
+            let prevK = (k == -d || (k != d && at(k - 1) < at(k + 1))) ? k + 1 : k - 1
+            let prevX = at(prevK), prevY = prevX - prevK
             while x > prevX && y > prevY { x -= 1; y -= 1 }
             if x == prevX { steps.append(.add(prevY)) } else { steps.append(.remove(prevX)) }
             x = prevX

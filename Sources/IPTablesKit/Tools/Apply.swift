@@ -70,24 +70,31 @@ final class ApplyRun {
                 let line = e.location?.line
                 let table = line.flatMap { RulesetOutline(f.text).block(containing: $0)?.table } ?? "?"
                 let renderer = ErrorRenderer(programName: f.family.toolName + "-restore", version: XtablesVersion.string, line: line)
-                let ok = rollBack(files[0...i])
+                // The failing file's tables committed before the failing line, and every
+                // table of the files before it, go back; nothing else was touched.
+                let committed = RulesetOutline(f.text).blocks.filter { ($0.commitLine ?? Int.max) < (line ?? 0) }.map(\.table)
+                let ok = rollBack(files[0..<i]) && rollBack(f, tables: committed)
                 throw ApplyFailure(family: f.family, table: table, message: renderer.render(e), rolledBack: ok)
             }
         }
     }
 
-    /// Puts back, from the snapshot, every table the given files name (unchanged ones are
-    /// left alone by restore itself); false when a restore of the snapshot failed.
+    /// Puts back, from the snapshot, every table the given files name (counters included);
+    /// false when a restore of the snapshot failed.
     @discardableResult
     func rollBack(_ done: ArraySlice<ApplyFile>) -> Bool {
         var ok = true
-        for f in done.reversed() {
-            guard let snapshot = snapshots[f.family] else { continue }
-            do { try restore(rollbackText(snapshot, tables: f.tables, family: f.family), family: f.family, counters: true) } catch {
-                ok = false
-            }
-        }
+        for f in done.reversed() where !rollBack(f, tables: f.tables) { ok = false }
         return ok
+    }
+
+    /// Puts these tables of one file's family back from the snapshot.
+    func rollBack(_ f: ApplyFile, tables: [String]) -> Bool {
+        guard let snapshot = snapshots[f.family], !tables.isEmpty else { return true }
+        do { try restore(rollbackText(snapshot, tables: tables, family: f.family), family: f.family, counters: true) } catch {
+            return false
+        }
+        return true
     }
 
     /// The snapshot's blocks of these tables; a table the snapshot lacks (it was not

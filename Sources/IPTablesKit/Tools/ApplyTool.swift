@@ -78,10 +78,6 @@ public enum ApplyTool {
 
     static func run(_ request: Request) -> Int32 {
         guard geteuid() == 0 else { return fail("changing the tables needs root", status: 3) }
-        if let p = PendingApply.current() {
-            return fail("an apply is waiting for its confirmation (timer pid \(p.pid), rolls back in \(max(0, p.deadline - Int(time(nil)))) s): "
-                        + "confirm it with `iptables-swift confirm` or let it roll back first", status: 1)
-        }
         var files: [ApplyFile] = []
         for (family, path) in request.files {
             do { files.append(ApplyFile(family: family, path: path, text: try CheckTool.read(path))) } catch let e as IPTablesError {
@@ -94,29 +90,38 @@ public enum ApplyTool {
         do { lock = try XtablesLock(wait: -1) } catch let e as IPTablesError {
             return fail(e.message.trimmingNewline(), status: 4)
         } catch { return 4 }
+        // Under the lock from here to the timer's start: no other apply slips in between.
+        defer { lock?.release() }
+        if let p = PendingApply.current() {
+            return fail("an apply is waiting for its confirmation (timer pid \(p.pid), rolls back in \(max(0, p.deadline - Int(time(nil)))) s): "
+                        + "confirm it with `iptables-swift confirm` or let it roll back first", status: 1)
+        }
         var summary: [String] = []
         do {
             try run.takeSnapshots()
             try run.apply()
             summary = try run.summary()
         } catch let f as ApplyFailure {
-            lock?.release()
             StandardError().write(f.message)
             return fail("table `\(f.table)' (\(f.family.name), \(files.first { $0.family == f.family }?.path ?? "")) failed; "
                         + (f.rolledBack ? "every table is back as it was" : "ROLLBACK FAILED: the firewall may be half applied"), status: 1)
         } catch let e as IPTablesError {
-            lock?.release()
             return fail(e.message.trimmingNewline(), status: 1)
         } catch {
-            lock?.release()
             return 1
         }
-        lock?.release()
         let out = StandardOutput()
         for line in summary { out.write(line + "\n") }
         out.flush()
         guard let seconds = request.confirm else { return 0 }
-        return awaitConfirmation(run: run, files: files, seconds: seconds)
+        let pid: Int32
+        do { pid = try PendingApply.start(run: run, seconds: seconds, files: files) } catch let e as IPTablesError {
+            run.rollBack(files[...])
+            return fail(e.message + "; rolled back", status: 1)
+        } catch { return 1 }
+        lock?.release()
+        lock = nil
+        return awaitConfirmation(run: run, files: files, seconds: seconds, timer: pid)
     }
 
     /// The check of every file before anything is touched; a status when it fails.
@@ -131,13 +136,8 @@ public enum ApplyTool {
         return bad ? fail("nothing applied: the files have errors", status: 1) : nil
     }
 
-    /// Starts the rollback timer; at a terminal asks, elsewhere leaves it to `confirm`.
-    private static func awaitConfirmation(run: ApplyRun, files: [ApplyFile], seconds: Int) -> Int32 {
-        let pid: Int32
-        do { pid = try PendingApply.start(run: run, seconds: seconds, files: files) } catch let e as IPTablesError {
-            run.rollBack(files[...])
-            return fail(e.message + "; rolled back", status: 1)
-        } catch { return 1 }
+    /// With the timer started: at a terminal asks, elsewhere leaves it to `confirm`.
+    private static func awaitConfirmation(run: ApplyRun, files: [ApplyFile], seconds: Int, timer pid: Int32) -> Int32 {
         let err = StandardError()
         guard isatty(STDIN_FILENO) != 0 else {
             err.write("iptables-swift apply: applied; rolled back in \(seconds) s unless `iptables-swift confirm` runs (timer pid \(pid))\n")
@@ -155,12 +155,18 @@ public enum ApplyTool {
         } else {
             err.write("\n")
         }
-        // Wait for the timer's verdict.
+        // Wait for the timer's verdict (it is this process's child).
         var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 && access(PendingApply.pendingPath, F_OK) == 0 || access(PendingApply.rollingPath, F_OK) == 0 {
-            usleep(100_000)
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard let result = PendingApply.readText(PendingApply.resultPath)?.trimmingNewline() else {
+            // The timer died without a word: this process still has the snapshot.
+            unlink(PendingApply.pendingPath)
+            let lock = try? XtablesLock(wait: -1)
+            let ok = run.rollBack(files[...])
+            lock?.release()
+            err.write("iptables-swift apply: the rollback timer died; " + (ok ? "rolled back here\n" : "ROLLBACK FAILED\n"))
+            return ok ? rolledBackUnconfirmed : 1
         }
-        let result = PendingApply.readText(PendingApply.resultPath)?.trimmingNewline() ?? "?"
         err.write("iptables-swift apply: \(result)\n")
         return result == "confirmed" ? 0 : result.hasPrefix("rolled back") ? rolledBackUnconfirmed : 1
     }

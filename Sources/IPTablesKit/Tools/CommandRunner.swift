@@ -177,7 +177,8 @@ struct CommandRunner {
         switch c {
         case .append:
             if let l = lazy, l.active {
-                if l.take(chain, entry, counters: command.options.contains(.counters)) { return }
+                if l.take(chain, entry, counters: command.options.contains(.counters),
+                          standard: command.rule.usesStandardTarget) { return }
                 try l.materialize()
             }
             try session.append(chain, entry)

@@ -58,7 +58,9 @@ final class LazyReplace {
 
     /// Whether an appended entry is the next live rule of its chain: then it is taken and
     /// libiptc is not asked. `counters`: the rule gave counters (-c with [p:b]) to compare.
-    func take(_ chain: String, _ entry: UnsafeRawPointer, counters: Bool) -> Bool {
+    /// `standard`: the entry's target is the standard one (verdict, jump or none), which a
+    /// live rule read from the kernel names "" (a chain may share an extension's name).
+    func take(_ chain: String, _ entry: UnsafeRawPointer, counters: Bool, standard: Bool) -> Bool {
         guard active else { return false }
         if lastChain == nil || lastName != chain {
             lastName = chain
@@ -68,7 +70,8 @@ final class LazyReplace {
         // which materializes first): a jump to a live chain jumps to a declared one.
         guard let c = lastChain, c.declared, c.cursor < c.rules.count else { return false }
         let old = c.rules[c.cursor]
-        guard strcmp(session.targetLabel(of: old), EntryComparison.targetName(family, entry)) == 0,
+        guard (EntryComparison.targetName(family, old).pointee == 0) == standard,
+              strcmp(session.targetLabel(of: old), EntryComparison.targetName(family, entry)) == 0,
               EntryComparison.same(family, entry, old, counters: counters) else { return false }
         if counters { counted[chain, default: []].insert(c.cursor) }
         c.cursor += 1
@@ -90,34 +93,45 @@ final class LazyReplace {
 
     /// The rules matched so far, copied out of the live table before it is flushed: the
     /// same rules as the block's (compared as -C compares), named by their label as a new
-    /// rule is, with zero counters unless the file gave them.
-    func copyTaken() -> [(chain: String, entries: [UInt8], offsets: [Int])] {
-        var out: [(chain: String, entries: [UInt8], offsets: [Int])] = []
+    /// rule is, with zero counters unless the file gave them. One 8-aligned buffer per chain.
+    func copyTaken() -> [TakenCopies] {
+        var out: [TakenCopies] = []
         for (name, c) in live where c.cursor > 0 {
-            var bytes: [UInt8] = []
-            var offsets: [Int] = []
+            let sizes = (0..<c.cursor).map { EntryComparison.size(family, c.rules[$0]) }
+            let copies = TakenCopies(chain: name, size: sizes.reduce(0, +))
+            var at = 0
             for i in 0..<c.cursor {
                 let e = c.rules[i]
-                let size = EntryComparison.size(family, e)
-                offsets.append(bytes.count)
-                bytes.append(contentsOf: UnsafeRawBufferPointer(start: e, count: size))
-                let label = session.targetLabel(of: e)
+                let copy = copies.buffer + at
+                copy.copyMemory(from: e, byteCount: sizes[i])
                 let keepCounters = counted[name]?.contains(i) ?? false
-                bytes.withUnsafeMutableBytes { b in
-                    EntryComparison.prepareForAppend(family, b.baseAddress! + offsets[i], label: label, keepCounters: keepCounters)
-                }
+                EntryComparison.prepareForAppend(family, copy, label: session.targetLabel(of: e), keepCounters: keepCounters)
+                copies.offsets.append(at)
+                at += sizes[i]
             }
-            out.append((name, bytes, offsets))
+            out.append(copies)
         }
         return out
     }
 
     /// Appends copies made by `copyTaken` (after the table was flushed).
-    func replay(_ copies: [(chain: String, entries: [UInt8], offsets: [Int])]) throws {
+    func replay(_ copies: [TakenCopies]) throws {
         for c in copies {
-            try c.entries.withUnsafeBytes { b in
-                for o in c.offsets { try session.append(c.chain, b.baseAddress! + o) }
-            }
+            for o in c.offsets { try session.append(c.chain, UnsafeRawPointer(c.buffer + o)) }
         }
     }
+}
+
+/// One chain's matched rules, copied (entries are 8-aligned and their sizes multiples of 8).
+final class TakenCopies {
+    let chain: String
+    let buffer: UnsafeMutableRawPointer
+    var offsets: [Int] = []
+
+    init(chain: String, size: Int) {
+        self.chain = chain
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: max(size, 8), alignment: 8)
+    }
+
+    deinit { buffer.deallocate() }
 }

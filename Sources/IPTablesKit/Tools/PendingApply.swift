@@ -46,8 +46,9 @@ enum PendingApply {
         return s
     }
 
-    /// Confirms the pending apply; false when none waits (it was rolled back or confirmed).
-    static func confirm() -> Bool { rename(pendingPath, confirmedPath) == 0 }
+    /// Confirms the pending apply; false when none waits (it was rolled back or confirmed,
+    /// or its timer is gone).
+    static func confirm() -> Bool { current() != nil && rename(pendingPath, confirmedPath) == 0 }
 
     /// Asks the timer to roll back now (the answer at the terminal was no).
     static func rollBackNow() { _ = writeText(rollbackNowPath, "now\n") }
@@ -64,6 +65,7 @@ enum PendingApply {
         unlink(resultPath)
         unlink(confirmedPath)
         unlink(rollbackNowPath)
+        unlink(rollingPath)
         let deadline = Int(time(nil)) + seconds
         var go: [Int32] = [0, 0]
         guard pipe(&go) == 0 else { throw IPTablesError(.other, "pipe: \(String(cString: strerror(errno)))", style: .plain) }
@@ -72,13 +74,14 @@ enum PendingApply {
         if pid < 0 { throw IPTablesError(.other, "fork: \(String(cString: strerror(errno)))", style: .plain) }
         if pid == 0 {
             close(go[1])
+            XtablesLock.forgetInherited()
+            detach()
             // Wait until the parent has written the pending file naming this process (a
             // byte); end of input means it could not.
             var byte: UInt8 = 0
             let n = read(go[0], &byte, 1)
             close(go[0])
             if n != 1 { _exit(1) }
-            detach()
             _exit(ConfirmTimer(run: run, files: files, deadline: deadline).wait())
         }
         close(go[0])
@@ -143,17 +146,19 @@ struct ConfirmTimer {
     let files: [ApplyFile]
     let deadline: Int
 
-    /// Waits; the exit status (0 confirmed, 5 rolled back, 1 rollback failed).
+    /// Waits; the exit status (0 confirmed, 5 rolled back, 1 rollback failed). Only a
+    /// confirmation naming this timer keeps the rules: a pending file gone for any other
+    /// reason rolls back (a safety timer fails towards the old rules).
     func wait() -> Int32 {
         var asked = false
         while Int(time(nil)) < deadline {
-            if !pendingIsMine() { return confirmed() }
+            if isConfirmed() { return confirmed() }
             if access(PendingApply.rollbackNowPath, F_OK) == 0 { asked = true; break }
             usleep(100_000)
         }
-        guard pendingIsMine(), rename(PendingApply.pendingPath, PendingApply.rollingPath) == 0 else { return confirmed() }
+        if rename(PendingApply.pendingPath, PendingApply.rollingPath) != 0 && isConfirmed() { return confirmed() }
         let why = asked ? "the answer was not yes" : "no confirmation by \(clock(deadline))"
-        defer { unlink(PendingApply.rollingPath); unlink(PendingApply.rollbackNowPath) }
+        defer { unlink(PendingApply.rollingPath); unlink(PendingApply.rollbackNowPath); unlink(PendingApply.pendingPath) }
         var note = ""
         do {
             let lock = try XtablesLock(wait: -1)
@@ -175,9 +180,9 @@ struct ConfirmTimer {
         }
     }
 
-    /// Whether the pending file is this timer's (a later apply writes its own).
-    private func pendingIsMine() -> Bool {
-        guard let text = PendingApply.readText(PendingApply.pendingPath) else { return false }
+    /// Whether `confirm` renamed this timer's pending file to `confirmed`.
+    private func isConfirmed() -> Bool {
+        guard let text = PendingApply.readText(PendingApply.confirmedPath) else { return false }
         return text.hasPrefix("pid=\(getpid())\n")
     }
 

@@ -289,6 +289,7 @@ final class Restore {
         }
         if f[1].count != 1 || line[f[1].lowerBound] != 0x2D {
             let policy = word(line, f[1])
+            if let l = lazy, !pendingChains.isEmpty { try l.materialize() }  // a new chain changes the table
             try createPendingChains()
             var counters: (UInt64, UInt64) = (0, 0)
             if settings.counters {
@@ -379,8 +380,11 @@ final class Restore {
             throw located(e, in: line, restStart: restStart, wordsBefore: prefix.starts.count + counterWords.count)
         }
         guard case .run(let command) = outcome else { throw RestoreEnded() }
-        // Zeroing changes counters only: the commit must then happen whatever else is the same.
-        if command.commands.contains(.zero) || command.commands.contains(.zeroNum) { countersGiven = (true, true) }
+        // Zeroing or setting counters (-Z, -c on a command) changes counters only: the commit
+        // must then happen whatever else is the same.
+        if command.commands.contains(.zero) || command.commands.contains(.zeroNum) || command.options.contains(.counters) {
+            countersGiven = (true, true)
+        }
         defer { draft.reset() }
         defer { context.output.flush() }
         do {

@@ -42,8 +42,9 @@ final class LazyReplace {
     init(_ session: TableSession) {
         self.session = session
         family = session.family
+        let builtins = Set(BuiltinChains.byTable[session.table] ?? [])
         for name in session.chains() {
-            live[name] = LiveChain(rules: session.rules(of: name), declared: session.isBuiltin(name))
+            live[name] = LiveChain(rules: session.rules(of: name), declared: builtins.contains(name))
         }
     }
 

@@ -175,11 +175,16 @@ final class Restore {
                 lazy = LazyReplace(s)
                 lazy!.materializer = { [unowned self] in try self.materialize() }
             }
-            for chain in s.chains() {
+            let chains = s.chains()
+            for chain in chains {
                 if verbose { context.output.write("Flushing chain `\(chain)'\n") }
                 if lazy == nil { try? s.flush(chain) }
             }
-            doomedChains = s.chains().filter { !s.isBuiltin($0) }
+            // Built-ins come first in libiptc's order (their names are the kernel's: no need
+            // to ask libiptc about each of tens of thousands of chains).
+            let known = Set(BuiltinChains.byTable[table] ?? [])
+            let builtins = chains.prefix { known.isEmpty ? s.isBuiltin($0) : known.contains($0) }.count
+            doomedChains = Array(chains.dropFirst(builtins))
             if verbose { for chain in doomedChains { context.output.write("Deleting chain `\(chain)'\n") } }
             doomedNames = Set(doomedChains)
         }

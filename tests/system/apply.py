@@ -134,9 +134,12 @@ def applies(ours, tmp):
         fail("confirmed in time: kept", p.stdout + p.stderr)
 
     # The caller (a terminal session, as over SSH) killed with its whole process group.
-    kill = (f"(setsid script -qec '{ours} apply --confirm 2 -4 v4' /dev/null </dev/null >/dev/null 2>&1 & echo $! > caller); "
-            "sleep 1; app=$(pgrep -P $(cat caller)); [ -n \"$app\" ] || echo no-caller; "
-            "kill -9 -- -$(ps -o pgid= -p $app | tr -d ' ') -$(cat caller); sleep 0.3; "
+    # The apply runs in a terminal session (script's pty) and writes its own pid first.
+    open(f"{tmp}/caller.sh", "w").write(f"#!/bin/sh\necho $$ > {tmp}/appid\nexec {ours} apply --confirm 2 -4 v4\n")
+    os.chmod(f"{tmp}/caller.sh", 0o755)
+    kill = (f"(setsid script -qec {tmp}/caller.sh /dev/null </dev/null >/dev/null 2>&1 & echo $! > caller); "
+            "sleep 1; app=$(cat appid 2>/dev/null); [ -n \"$app\" ] || echo no-caller; "
+            "kill -9 -$(ps -o pgid= -p $app | tr -d ' ') -$(cat caller); sleep 0.3; "
             "ps -o stat= -p $app | grep -qv Z && echo caller-alive; "
             f"sleep 2.5; {ours} apply --pending; {saves()}")
     p = namespace(kill, tmp)

@@ -1,61 +1,65 @@
 import CXtables
 import Glibc
 
-/// A table as it was when restore opened it (before any flush): chains in order, policies
-/// and every rule's entry and target label, copied out of libiptc. At COMMIT restore asks
-/// whether the table it built is the same; if so the commit is skipped (nothing would
-/// change but the counters, which then keep counting).
+/// What a --noflush restore changes in a table, remembered chain by chain: before the
+/// block first changes a chain (flushes it as declared, appends to it) its rules are
+/// copied, and before it sets a policy the policy is kept. Anything else that changes the
+/// table (a new, deleted or renamed chain, an insert, a delete, zeroing) marks it changed
+/// and drops the copies. At COMMIT the table is the same when nothing was marked and every
+/// chain it touched holds the same rules again: that commit is skipped. A block that
+/// touches little copies little (a 10-rule change to a 100k-rule table copies nothing).
 final class TableSnapshot {
-    private struct Chain {
-        var name: String
-        var builtin: Bool
-        var policy: Policy?
-        var rules: [(entry: UnsafeMutableRawPointer, label: UnsafeMutablePointer<CChar>)]
-    }
+    private let session: TableSession
+    private var family: Family { session.family }
+    private var rules: [String: [(entry: UnsafeMutableRawPointer, label: UnsafeMutablePointer<CChar>)]] = [:]
+    private var policies: [String: Policy] = [:]
+    /// Whether a change the snapshot cannot compare happened.
+    private(set) var changed = false
 
-    private let family: Family
-    private var chains: [Chain] = []
+    init(_ session: TableSession) { self.session = session }
 
-    /// Copies the session's current state.
-    init(_ session: TableSession) {
-        family = session.family
-        let proto = family.nfproto
-        for name in session.chains() {
-            var chain = Chain(name: name, builtin: session.isBuiltin(name), policy: session.policy(of: name), rules: [])
-            let rules = session.rules(of: name)
-            chain.rules.reserveCapacity(rules.count)
-            for e in rules {
-                let size = shim_entry_size(proto, e)
-                let copy = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
-                copy.copyMemory(from: e, byteCount: size)
-                chain.rules.append((copy, strdup(session.targetLabel(of: e))!))
-            }
-            chains.append(chain)
+    deinit { dropCopies() }
+
+    /// Before the block changes the rules of a chain (flush, append): copies them once.
+    func willChange(_ chain: String) {
+        guard !changed, rules[chain] == nil else { return }
+        rules[chain] = session.rules(of: chain).map { e in
+            (EntryComparison.copy(family, e), strdup(session.targetLabel(of: e))!)
         }
     }
 
-    deinit {
-        for c in chains { for r in c.rules { r.entry.deallocate(); free(r.label) } }
+    /// Before the block sets a chain's policy: keeps the old one once.
+    func willSetPolicy(_ chain: String) {
+        guard !changed, policies[chain] == nil, let p = session.policy(of: chain) else { return }
+        policies[chain] = p
     }
 
-    /// Whether the session now holds the same table: the same chains in the same order,
-    /// the same policies (their counters too when `policyCounters`), the same rules as -C
-    /// compares them, jumps by chain name (their counters too when `ruleCounters`).
+    /// A change that is not compared: the table will be committed.
+    func markChanged() {
+        changed = true
+        dropCopies()
+    }
+
+    private func dropCopies() {
+        for list in rules.values { for r in list { r.entry.deallocate(); free(r.label) } }
+        rules = [:]
+    }
+
+    /// Whether the session holds the table as it was: nothing marked, the same policies
+    /// (their counters too when `policyCounters`), every touched chain the same rules as -C
+    /// compares them, jumps by label (their counters too when `ruleCounters`).
     func isSame(as session: TableSession, ruleCounters: Bool, policyCounters: Bool) -> Bool {
-        let names = session.chains()
-        guard names.count == chains.count else { return false }
-        let proto = family.nfproto
-        for (old, name) in zip(chains, names) {
-            guard old.name == name, old.builtin == session.isBuiltin(name) else { return false }
-            if old.builtin {
-                guard let p = session.policy(of: name), let q = old.policy, p.name == q.name else { return false }
-                if policyCounters && (p.packets != q.packets || p.bytes != q.bytes) { return false }
-            }
-            let rules = session.rules(of: name)
-            guard rules.count == old.rules.count else { return false }
-            for (e, kept) in zip(rules, old.rules) {
-                guard shim_entries_equivalent(proto, e, kept.entry, ruleCounters) else { return false }
-                guard strcmp(session.targetLabel(of: e), kept.label) == 0 else { return false }
+        guard !changed else { return false }
+        for (chain, old) in policies {
+            guard let p = session.policy(of: chain), p.name == old.name else { return false }
+            if policyCounters && (p.packets != old.packets || p.bytes != old.bytes) { return false }
+        }
+        for (chain, old) in rules {
+            let now = session.rules(of: chain)
+            guard now.count == old.count else { return false }
+            for (e, kept) in zip(now, old) {
+                guard EntryComparison.same(family, e, kept.entry, counters: ruleCounters),
+                      strcmp(session.targetLabel(of: e), kept.label) == 0 else { return false }
             }
         }
         return true

@@ -11,6 +11,8 @@ struct CommandRunner {
     /// A flushing restore still comparing its table with the live one: appends that match
     /// are taken without changing the table; anything else ends the comparison first.
     var lazy: LazyReplace? = nil
+    /// A --noflush restore's record of what its block changes in the table.
+    var watch: TableSnapshot? = nil
 
     private var family: Family { session.family }
     private var verbose: Bool { command.options.contains(.verbose) }
@@ -19,6 +21,14 @@ struct CommandRunner {
     /// Runs the command; with -vv, then prints libiptc's dump of the table.
     func run() throws {
         if let l = lazy, l.active, command.commands != .append || command.verbose > 1 { try l.materialize() }
+        if let w = watch {
+            switch command.commands {
+            case .append: w.willChange(chain)
+            case .check, .list, .listRules: break
+            case .setPolicy: w.willSetPolicy(chain)
+            default: w.markChanged()  // inserts, deletes, flushes, zeroing, chains made or removed
+            }
+        }
         var failure: IPTablesError?
         do { try runCommand() } catch let e as IPTablesError where e.kind == .kernel { failure = e }
         if command.verbose > 1 {

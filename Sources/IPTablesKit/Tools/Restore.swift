@@ -247,6 +247,7 @@ final class Restore {
     private func createPendingChains() throws {
         declarationRun += 1
         guard !pendingChains.isEmpty, let s = session else { return }
+        snapshot?.markChanged()
         let ordered = ChainOrder.descending(pendingChains) { $0.name }
         pendingChains.removeAll(keepingCapacity: true)
         for chain in ordered {
@@ -281,7 +282,10 @@ final class Restore {
             lazy?.declare(chain)
         } else if !s.isBuiltin(chain) {
             if settings.noflush && (repeated || s.isChain(chain)) {
-                if !repeated { try flushDeclared(chain, in: s) }
+                if !repeated {
+                    snapshot?.willChange(chain)
+                    try flushDeclared(chain, in: s)
+                }
             } else if creationWouldFail(chain, repeated: repeated, in: s) {
                 throw IPTablesError.parameter("error creating chain '\(chain)':\(String(cString: strerror(EEXIST)))")
             } else {
@@ -305,6 +309,7 @@ final class Restore {
                 countersGiven.policies = true
             }
             lazy?.setPolicy(chain, policy, counters: settings.counters ? counters : nil)
+            snapshot?.willSetPolicy(chain)
             do {
                 try s.setPolicy(chain, policy, counters: counters)
             } catch let e as IPTablesError {
@@ -393,7 +398,7 @@ final class Restore {
         defer { draft.reset() }
         defer { context.output.flush() }
         do {
-            try CommandRunner(command: command, session: session!, context: context, lazy: lazy).run()
+            try CommandRunner(command: command, session: session!, context: context, lazy: lazy, watch: snapshot).run()
         } catch let e as IPTablesError where e.kind == .kernel {
             lastFailure = (e.described(by: session!), command)
             return false

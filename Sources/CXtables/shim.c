@@ -653,10 +653,10 @@ void shim_entry_clear_target_name(uint8_t nfproto, void *entry)
     memset(t->u.user.name, 0, sizeof(t->u.user.name));
 }
 
-bool shim_entry_same(uint8_t nfproto, const void *a, const void *b, const unsigned char *mask)
+/* Whether two entries have the same offsets and header fields (addresses, masks,
+ * interfaces, protocol, flags), counters too when asked. */
+static bool same_frame(uint8_t nfproto, const void *a, const void *b, bool counters)
 {
-    /* As libiptc compares rules for delete and check: the address/interface/protocol
-     * header, the offsets, then every byte of matches and target the mask selects. */
     const uint16_t *oa = entry_offsets(nfproto, (void *)a);
     const uint16_t *ob = entry_offsets(nfproto, (void *)b);
     if (oa[0] != ob[0] || oa[1] != ob[1])
@@ -664,10 +664,20 @@ bool shim_entry_same(uint8_t nfproto, const void *a, const void *b, const unsign
     struct shim_rule_ip ha, hb;
     shim_entry_get_ip(nfproto, a, &ha);
     shim_entry_get_ip(nfproto, b, &hb);
-    ha.pcnt = hb.pcnt = 0;
-    ha.bcnt = hb.bcnt = 0;
-    if (memcmp(&ha, &hb, sizeof(ha)) != 0)
+    if (!counters) {
+        ha.pcnt = hb.pcnt = 0;
+        ha.bcnt = hb.bcnt = 0;
+    }
+    return memcmp(&ha, &hb, sizeof(ha)) == 0;
+}
+
+bool shim_entry_same(uint8_t nfproto, const void *a, const void *b, const unsigned char *mask)
+{
+    /* As libiptc compares rules for delete and check: the address/interface/protocol
+     * header, the offsets, then every byte of matches and target the mask selects. */
+    if (!same_frame(nfproto, a, b, false))
         return false;
+    const uint16_t *oa = entry_offsets(nfproto, (void *)a);
     const unsigned char *pa = a, *pb = b;
     for (size_t i = shim_entry_header_size(nfproto); i < oa[1]; i++)
         if ((pa[i] ^ pb[i]) & mask[i])
@@ -817,19 +827,9 @@ static bool same_blob(const unsigned char *a, const unsigned char *b, uint8_t nf
 
 bool shim_entries_equivalent(uint8_t nfproto, const void *a, const void *b, bool counters)
 {
+    if (!same_frame(nfproto, a, b, counters))
+        return false;
     const uint16_t *oa = entry_offsets(nfproto, (void *)a);
-    const uint16_t *ob = entry_offsets(nfproto, (void *)b);
-    if (oa[0] != ob[0] || oa[1] != ob[1])
-        return false;
-    struct shim_rule_ip ha, hb;
-    shim_entry_get_ip(nfproto, a, &ha);
-    shim_entry_get_ip(nfproto, b, &hb);
-    if (!counters) {
-        ha.pcnt = hb.pcnt = 0;
-        ha.bcnt = hb.bcnt = 0;
-    }
-    if (memcmp(&ha, &hb, sizeof(ha)) != 0)
-        return false;
     const unsigned char *pa = a, *pb = b;
     size_t at = shim_entry_header_size(nfproto);
     while (at < oa[0]) {

@@ -47,13 +47,7 @@ final class ApplyRun {
 
     /// The live tables of a family as save text (with counters when asked).
     func save(_ family: Family, counters: Bool) throws -> [UInt8] {
-        let c = try context(family)
-        let sink = TextSink()
-        c.output = sink
-        defer { c.output = DiscardSink() }
-        _ = try SaveTool.run([family.toolName + "-save"] + (counters ? ["-c"] : []), context: c,
-                             tables: KernelTables(), clock: { "-\n" })
-        return sink.bytes
+        try SaveTool.text(context: try context(family), tables: KernelTables(), counters: counters)
     }
 
     /// Reads every family's tables (the snapshot the rollback restores).

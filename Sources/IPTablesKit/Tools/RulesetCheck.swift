@@ -126,12 +126,7 @@ public final class RulesetChecker {
 
     /// The live tables of the family as iptables-save text (read in the host's namespace).
     private func liveTables() throws -> [UInt8] {
-        let sink = TextSink()
-        let saved = context.output
-        context.output = sink
-        defer { context.output = saved }
-        _ = try SaveTool.run([context.family.toolName + "-save"], context: context, tables: KernelTables(), clock: { "-\n" })
-        return sink.bytes
+        try SaveTool.text(context: context, tables: KernelTables())
     }
 
     /// Every line through restore on tables in memory.

@@ -17,12 +17,7 @@ public final class RulesetDiff {
     /// The live tables as save text (root: the kernel's tables are read, not changed).
     func liveText() throws -> [UInt8] {
         try context.activate()
-        let sink = TextSink()
-        let saved = context.output
-        context.output = sink
-        defer { context.output = saved }
-        _ = try SaveTool.run([family.toolName + "-save"], context: context, tables: KernelTables(), clock: { "-\n" })
-        return sink.bytes
+        return try SaveTool.text(context: context, tables: KernelTables())
     }
 
     /// The changes from `base` (save text) to what restoring `file` over it leaves, for the
@@ -47,11 +42,6 @@ public final class RulesetDiff {
             _ = try RestoreTool.run(arguments, context: context, tables: memory, renderer: &renderer,
                                     input: String(decoding: text, as: UTF8.self))
         }
-        let sink = TextSink()
-        let saved = context.output
-        context.output = sink
-        defer { context.output = saved }
-        _ = try SaveTool.run([family.toolName + "-save"], context: context, tables: memory, clock: { "-\n" })
-        return sink.text
+        return String(decoding: try SaveTool.text(context: context, tables: memory), as: UTF8.self)
     }
 }

@@ -77,6 +77,19 @@ public enum SaveTool {
         }
     }
 
+    /// The tables of a provider as iptables-save text (with counters when asked), for the
+    /// iptables-swift subcommands that read the live tables or tables in memory. The
+    /// header's clock is left empty: nothing compares it.
+    static func text(context: XtablesContext, tables: TableProvider, counters: Bool = false) throws -> [UInt8] {
+        let sink = TextSink()
+        let saved = context.output
+        context.output = sink
+        defer { context.output = saved }
+        _ = try run([context.family.toolName + "-save"] + (counters ? ["-c"] : []), context: context, tables: tables,
+                    clock: { "-\n" })
+        return sink.bytes
+    }
+
     /// ctime(3) of the current time, with its newline: the clock of the save header lines.
     public static func now() -> String {
         var t = time(nil)

@@ -7,8 +7,6 @@ import Glibc
 struct IpsetDefinitions {
     /// Each set's header as nfnetlink attributes, by name.
     private(set) var headers: [String: [UInt8]] = [:]
-    /// The names the host has no set of.
-    private(set) var missing: [String] = []
     /// False when the kernel would not tell (EPERM as root of a user namespace, not of the
     /// host; a protocol it does not speak): the rules naming sets stay userspace-only.
     private(set) var readable = true
@@ -20,9 +18,7 @@ struct IpsetDefinitions {
             var length = 0
             if shim_ipset_header(name, &buffer, buffer.count, &length) == 0 {
                 headers[name] = Array(buffer[0..<length])
-            } else if errno == ENOENT {
-                missing.append(name)
-            } else {
+            } else if errno != ENOENT {  // ENOENT: the host has no such set
                 readable = false  // EPERM (root of a user namespace), an older ipset protocol, …
             }
         }

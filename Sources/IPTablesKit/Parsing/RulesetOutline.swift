@@ -93,11 +93,6 @@ struct RulesetOutline {
         blocks.first { n >= $0.openLine && n <= ($0.commitLine ?? Int.max) }
     }
 
-    /// The chains declared for a table anywhere in the text.
-    func chains(of table: String) -> [String] {
-        blocks.filter { $0.table == table }.flatMap { $0.chains.map(\.name) }
-    }
-
     /// The text with every line for which `keep` is false emptied (newline kept).
     func text(keeping keep: (Int) -> Bool) -> [UInt8] {
         var out: [UInt8] = []

@@ -47,6 +47,11 @@ int shim_ipset_header(const char *name, unsigned char *out, size_t cap, size_t *
 /// Creates a set from a header read by shim_ipset_header (in the calling process's network
 /// namespace). 0, or -1 with errno.
 int shim_ipset_create(const unsigned char *header, size_t length);
+/// One netlink dump of nf_tables objects of `family` (NFPROTO_IPV4/NFPROTO_IPV6) in the
+/// calling process's network namespace: `kind` 0 tables, 1 chains, 2 rules. Returns a
+/// malloc'd text of one "table\tchain\n" line per object (chain empty for tables), and the
+/// number of objects in *count; NULL with errno on failure. Reads only; the caller frees.
+char *_Nullable shim_nft_dump(int family, int kind, int *_Nonnull count);
 /// Where libxtables loads plugins from: $XTABLES_LIBDIR, else the directory it was built with.
 const char *shim_plugin_directory(void);
 /// Sets xtables_globals (name, version, base options) and runs xtables_init_all.

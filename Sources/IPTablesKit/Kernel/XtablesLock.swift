@@ -38,21 +38,43 @@ final class XtablesLock {
         if fd < 0 {
             throw IPTablesError(.resource, "Fatal: can't open lock file \(file): \(String(cString: strerror(errno)))\n", style: .plain)
         }
-        var previous = sigaction()
-        if wait != -1 { armAlarm(seconds: wait, saving: &previous) }
-        let locked = flock(fd, LOCK_EX) == 0
-        var err = errno
-        if wait != -1 {
-            alarm(0)
-            sigaction(SIGALRM, &previous, nil)
+        var seconds = wait
+        if isatty(2) != 0, wait != 1, flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK {
+            if waitNamingHolder(fd) { return fd }
+            if seconds > 1 { seconds -= 1 }
         }
+        let (locked, failure) = flockWaiting(fd, seconds: seconds)
         if locked { return fd }
+        var err = failure
         if err == EINTR { err = EWOULDBLOCK }
         var text = "Can't lock \(file): \(String(cString: strerror(err)))\n"
         text += "Another app is currently holding the xtables lock. "
         text += wait == 0 ? "Perhaps you want to use the -w option?\n" : "Stopped waiting after \(wait)s.\n"
         close(fd)
         throw IPTablesError(.resource, text, style: .plain)
+    }
+
+    /// flock(LOCK_EX), given up after `seconds` (0 and -1: never); whether it was taken, and errno.
+    private static func flockWaiting(_ fd: Int32, seconds: Int32) -> (Bool, Int32) {
+        var previous = sigaction()
+        if seconds != -1 { armAlarm(seconds: seconds, saving: &previous) }
+        let locked = flock(fd, LOCK_EX) == 0
+        let err = errno
+        if seconds != -1 {
+            alarm(0)
+            sigaction(SIGALRM, &previous, nil)
+        }
+        return (locked, err)
+    }
+
+    /// At a terminal, when the lock is busy: waits one second, and if it is still busy says
+    /// once who holds it (iptables-legacy waits in silence; no script reads a terminal).
+    /// Whether the lock was taken within that second.
+    private static func waitNamingHolder(_ fd: Int32) -> Bool {
+        if flockWaiting(fd, seconds: 1).0 { return true }
+        let holder = LockHolder.of(descriptor: fd)?.description ?? "another process"
+        StandardError().write("Another app is currently holding the xtables lock: \(holder). Waiting for it...\n")
+        return false
     }
 
     /// SIGALRM after the given seconds interrupts flock (0 arms nothing, as alarm(0));

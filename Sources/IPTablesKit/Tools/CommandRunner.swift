@@ -94,9 +94,17 @@ struct CommandRunner {
     /// -L or -S, then the -Z that may go with them.
     private func runListing() throws {
         let c = command.commands
+        warnOfNftTables()
         if c.contains(.list) { try list() } else { try listRules() }
         if c.contains(.zero) { try zeroChains() }
         if c.contains(.zeroNum) { try zeroRule() }
+    }
+
+    /// Where iptables-nft warns of legacy tables (-L and -S, before the listing, whether or
+    /// not it then succeeds), ours warns of iptables-nft's tables: the kernel's tables only.
+    private func warnOfNftTables() {
+        guard session is LibiptcTable, let text = NftablesBackend.presenceWarning(family, save: false) else { return }
+        context.warn(text)
     }
 
     /// The -L style the options ask for.

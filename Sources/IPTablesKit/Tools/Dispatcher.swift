@@ -32,6 +32,7 @@ public enum Dispatcher {
         case "diff": return DiffTool.main(defaultFamily: family, arguments: argv)
         case "apply": return ApplyTool.main(arguments: argv)
         case "confirm": return ConfirmTool.main(arguments: argv)
+        case "status": return StatusTool.main(arguments: argv)
         default: return nil
         }
     }

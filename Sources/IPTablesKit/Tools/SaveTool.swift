@@ -12,13 +12,15 @@ public enum SaveTool {
     /// The whole tool: argv to exit status, output on stdout and stderr.
     public static func main(family: Family, arguments: [String]) -> Int32 {
         ToolRun.run(family: family, programName: family.toolName + "-save") { context, _ in
-            try run(arguments, context: context, tables: KernelTables(), clock: SaveTool.now)
+            try run(arguments, context: context, tables: KernelTables(), clock: SaveTool.now, warnsOfNft: true)
         }
     }
 
     /// One run on a context and a table provider, with the clock of the header lines.
+    /// `warnsOfNft`: after the tables, warn as iptables-nft-save warns of legacy tables
+    /// when iptables-nft holds tables of the family (the tools only).
     static func run(_ arguments: [String], context: XtablesContext, tables: TableProvider,
-                    clock: () -> String) throws -> Int32 {
+                    clock: () -> String, warnsOfNft: Bool = false) throws -> Int32 {
         let name = context.programName
         let scanner = OptionScanner(words: arguments, quiet: false)
         var table: String?
@@ -32,6 +34,7 @@ public enum SaveTool {
             case "f": try redirectStdout(to: scanner.argument, context: context)
             case "d":
                 try dump(context: context, tables: tables, table: table, counters: counters, clock: clock)
+                if warnsOfNft { warnOfNftTables(context) }
                 return 0
             case "V":
                 context.output.write("\(name) v\(XtablesVersion.string)\n")
@@ -44,7 +47,16 @@ public enum SaveTool {
             throw IPTablesError(.other, "Unknown arguments found on commandline\n", style: .plain)
         }
         try dump(context: context, tables: tables, table: table, counters: counters, clock: clock)
+        if warnsOfNft { warnOfNftTables(context) }
         return 0
+    }
+
+    /// Once, after everything was written (stdout flushed first, so a merged stream reads
+    /// in order): iptables-nft tables of the family are present.
+    private static func warnOfNftTables(_ context: XtablesContext) {
+        guard let text = NftablesBackend.presenceWarning(context.family, save: true) else { return }
+        context.output.flush()
+        context.warn(text)
     }
 
     private static func redirectStdout(to path: String, context: XtablesContext) throws {

@@ -1,0 +1,91 @@
+import CXtables
+import Glibc
+
+/// A read-only look at the nf_tables backend (iptables-nft, nft) of one family, over
+/// netlink in the calling process's network namespace. Nothing here writes to nf_tables,
+/// and nothing asks at all when asking could load the nf_tables module.
+enum NftablesBackend {
+    /// The table names iptables-nft uses; an `ip`/`ip6` table of one of these names with a
+    /// chain is taken for iptables-nft's.
+    static let iptablesTableNames: Set<String> = ["filter", "nat", "mangle", "raw", "security"]
+
+    /// One nf_tables table of the family and what it holds.
+    struct Table: Equatable {
+        var name: String
+        var chains: Int
+        var rules: Int
+        /// Named like an iptables table and holding a chain: iptables-nft's work.
+        var isIPTablesNft: Bool { NftablesBackend.iptablesTableNames.contains(name) && chains > 0 }
+    }
+
+    /// Whether a netlink question can be asked without loading a module: nf_tables is
+    /// loaded (`/sys/module/nf_tables`), built into the kernel (modules.builtin), or the
+    /// kernel loads no modules at all (no /proc/modules).
+    static var isPresent: Bool {
+        if access("/sys/module/nf_tables", F_OK) == 0 { return true }
+        if access("/proc/modules", F_OK) != 0 { return true }
+        var u = utsname()
+        uname(&u)
+        let release = withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard let builtin = readSmallFile("/lib/modules/\(release)/modules.builtin") else { return false }
+        return builtin.split(separator: "\n").contains { $0.hasSuffix("/nf_tables.ko") }
+    }
+
+    /// The iptables-nft tables of the family (sorted); empty when nf_tables is absent or
+    /// cannot be asked (no permission, no netlink). One dump of the family's chains.
+    static func iptablesTables(_ family: Family) -> [String] {
+        guard isPresent, let chains = try? dump(family, kind: 1) else { return [] }
+        let names = Set(chains.map(\.table)).filter { iptablesTableNames.contains($0) }
+        return names.sorted()
+    }
+
+    /// The warning iptables-nft 1.8.9 gives about legacy tables, names swapped: when
+    /// iptables-nft holds tables of the family, "# Warning: iptables-nft tables present, use
+    /// iptables-nft to see them" (`-save` after the tool name for the save tools); nil otherwise.
+    static func presenceWarning(_ family: Family, save: Bool) -> String? {
+        if iptablesTables(family).isEmpty { return nil }
+        let tool = family.toolName + "-nft" + (save ? "-save" : "")
+        return "# Warning: \(family.toolName)-nft tables present, use \(tool) to see them\n"
+    }
+
+    /// Every nf_tables table of the family with its chain and rule counts, sorted by name;
+    /// nil when nf_tables is not present (asking would load it). Throws the netlink errno.
+    static func inventory(_ family: Family) throws -> [Table]? {
+        guard isPresent else { return nil }
+        var tables: [String: Table] = [:]
+        for object in try dump(family, kind: 0) { tables[object.table] = Table(name: object.table, chains: 0, rules: 0) }
+        for object in try dump(family, kind: 1) { tables[object.table]?.chains += 1 }
+        for object in try dump(family, kind: 2) { tables[object.table]?.rules += 1 }
+        return tables.values.sorted { $0.name < $1.name }
+    }
+
+    /// One dump: kind 0 tables, 1 chains, 2 rules, each as its table and chain name.
+    private static func dump(_ family: Family, kind: Int32) throws -> [(table: String, chain: String)] {
+        var count: Int32 = 0
+        guard let text = shim_nft_dump(Int32(family.nfproto), kind, &count) else {
+            throw IPTablesError.kernel(errno: errno)
+        }
+        defer { free(text) }
+        var objects: [(table: String, chain: String)] = []
+        objects.reserveCapacity(Int(count))
+        for line in String(cString: text).split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            objects.append((String(fields[0]), fields.count > 1 ? String(fields[1]) : ""))
+        }
+        return objects
+    }
+
+    /// A small text file's contents; nil when it cannot be read.
+    static func readSmallFile(_ path: String) -> String? {
+        guard let f = fopen(path, "r") else { return nil }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -79,13 +79,14 @@ static int send_dump(int fd, int message, int family)
 /* Reads the dump's replies into records until NLMSG_DONE; 0, or an errno. */
 static int read_dump(int fd, int message, struct records *out)
 {
+    /* Indexed by reply type: the attribute holding the object's table, and its chain. */
     static const unsigned short table_of[] = {
         [NFT_MSG_NEWTABLE] = NFTA_TABLE_NAME, [NFT_MSG_NEWCHAIN] = NFTA_CHAIN_TABLE, [NFT_MSG_NEWRULE] = NFTA_RULE_TABLE,
     };
     static const unsigned short chain_of[] = {
         [NFT_MSG_NEWTABLE] = 0, [NFT_MSG_NEWCHAIN] = NFTA_CHAIN_NAME, [NFT_MSG_NEWRULE] = NFTA_RULE_CHAIN,
     };
-    static unsigned char buffer[65536];
+    static unsigned char buffer[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
     int reply = message - 1; /* NFT_MSG_GETx - 1 == NFT_MSG_NEWx */
     for (;;) {
         ssize_t n = recv(fd, buffer, sizeof(buffer), 0);

@@ -186,7 +186,7 @@ def status_checks(ours, tmp):
     v4, v6 = s["families"]
     checks = {
         "exit 0": "rc=0" in p.stdout,
-        "legacy v4 tables counted (kernel order)": sorted(v4["legacy"]["tables"], key=lambda t: t["name"]) == [{"name": "filter", "chains": 4, "rules": 3},
+        "legacy v4 tables counted": sorted(v4["legacy"]["tables"], key=lambda t: t["name"]) == [{"name": "filter", "chains": 4, "rules": 3},
                                                                {"name": "nat", "chains": 4, "rules": 1}],
         "legacy v6": v6["legacy"]["tables"] == [{"name": "filter", "chains": 3, "rules": 1}],
         "nft v4 counted, iptables-nft's": v4["nft"]["tables"] == [

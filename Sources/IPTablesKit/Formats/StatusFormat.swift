@@ -8,7 +8,7 @@ enum StatusFormat {
             out += "  legacy tables: \(tables(f.legacy))\n"
             out += "  nft tables:    \(tables(f.nft))\n"
             out += "  alternative:   \(alternative(f.alternative))\n"
-            if holdsRules(f.legacy), holdsTables(f.nft, iptablesNftOnly: true) {
+            if hasTables(f.legacy), hasIPTablesNftTables(f.nft) {
                 out += "  note: both backends hold \(f.family.toolName) tables; packets pass through both\n"
             }
         }
@@ -26,11 +26,9 @@ enum StatusFormat {
         }.joined(separator: ", ")
     }
 
-    private static func holdsRules(_ b: SystemStatus.Backend) -> Bool { !(b.tables ?? []).isEmpty }
+    private static func hasTables(_ b: SystemStatus.Backend) -> Bool { !(b.tables ?? []).isEmpty }
 
-    private static func holdsTables(_ b: SystemStatus.Backend, iptablesNftOnly: Bool) -> Bool {
-        (b.tables ?? []).contains { !iptablesNftOnly || $0.iptablesNft }
-    }
+    private static func hasIPTablesNftTables(_ b: SystemStatus.Backend) -> Bool { (b.tables ?? []).contains { $0.iptablesNft } }
 
     private static func alternative(_ a: SystemStatus.Alternative) -> String {
         guard let v = a.value else { return "\(a.name): none registered" }

@@ -20,10 +20,11 @@ enum NftablesBackend {
 
     /// Whether a netlink question can be asked without loading a module: nf_tables is
     /// loaded (`/sys/module/nf_tables`), built into the kernel (modules.builtin), or the
-    /// kernel loads no modules at all (no /proc/modules).
+    /// kernel loads no modules at all (a mounted /proc without /proc/modules). Where /proc
+    /// is not mounted (a chroot) nothing is known, and nothing is asked.
     static var isPresent: Bool {
         if access("/sys/module/nf_tables", F_OK) == 0 { return true }
-        if access("/proc/modules", F_OK) != 0 { return true }
+        if access("/proc/self", F_OK) == 0, access("/proc/modules", F_OK) != 0 { return true }
         var u = utsname()
         uname(&u)
         let release = withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

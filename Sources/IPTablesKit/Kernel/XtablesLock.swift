@@ -38,10 +38,15 @@ final class XtablesLock {
         if fd < 0 {
             throw IPTablesError(.resource, "Fatal: can't open lock file \(file): \(String(cString: strerror(errno)))\n", style: .plain)
         }
+        // At a terminal, a wait longer than a second names the holder (not for -w 1, which
+        // gives up at that second anyway); the second spent counts towards -w N.
         var seconds = wait
-        if isatty(2) != 0, wait != 1, flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK {
-            if waitNamingHolder(fd) { return fd }
-            if seconds > 1 { seconds -= 1 }
+        if isatty(2) != 0, wait != 1 {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return fd }
+            if errno == EWOULDBLOCK {
+                if waitNamingHolder(fd) { return fd }
+                if seconds > 1 { seconds -= 1 }
+            }
         }
         let (locked, failure) = flockWaiting(fd, seconds: seconds)
         if locked { return fd }

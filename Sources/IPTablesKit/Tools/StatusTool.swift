@@ -5,6 +5,7 @@ import Glibc
 /// Changes nothing and never waits. Exit 0; 1 when some part could not be read (the rest
 /// is still reported); 2 usage.
 public enum StatusTool {
+    /// The usage text (on stdout for -h, after the error for a bad argument).
     static let usage = """
         Usage: iptables-swift status [-4|-6] [--json]
           -4, -6    one family only (default: both)
@@ -12,6 +13,7 @@ public enum StatusTool {
 
         """
 
+    /// The subcommand: argv (`iptables-swift status …`) to exit status.
     public static func main(arguments: [String]) -> Int32 {
         var families: [Family] = [.ipv4, .ipv6]
         var json = false

@@ -44,17 +44,23 @@ public struct SystemStatus {
 
     /// The pending `apply --confirm`.
     public struct Pending {
+        /// The detached timer process that rolls back at the deadline.
         public var timerPID: Int32
         /// Seconds since the epoch when it rolls back unless confirmed.
         public var deadline: Int
+        /// The rules files the apply loaded.
         public var files: [String]
     }
 
+    /// One report per family asked for, in the order asked.
     public var families: [FamilyStatus]
-    /// The lock file and its holder (nil: free).
+    /// The xtables lock file.
     public var lockPath: String
+    /// The lock holder's PID (0: outside this PID namespace); nil when the lock is free.
     public var lockHolderPID: Int32?
+    /// The lock holder's command line; nil when the lock is free.
     public var lockHolderCommand: String?
+    /// The apply waiting for its confirmation, if any.
     public var pending: Pending?
     /// When it was gathered (seconds since the epoch).
     public var now: Int

@@ -5,7 +5,7 @@ import XCTest
 final class LockHolderTests: XCTestCase {
     private let locks = """
         1: POSIX  ADVISORY  WRITE 812 00:1a:99 0 EOF
-        2: FLOCK  ADVISORY  WRITE 4242 00:19:1234 0 EOF
+        2: FLOCK  ADVISORY  WRITE 999999999 00:19:1234 0 EOF
         2: -> FLOCK  ADVISORY  WRITE 4343 00:19:1234 0 EOF
         3: FLOCK  ADVISORY  WRITE 0 fd:01:77 0 EOF
 
@@ -13,7 +13,7 @@ final class LockHolderTests: XCTestCase {
 
     func testTheGrantedLockOfTheFileNotItsWaiters() {
         let holder = LockHolder.find(in: locks, device: 0x19, inode: 1234)
-        XCTAssertEqual(holder?.pid, 4242)
+        XCTAssertEqual(holder?.pid, 999999999)
     }
 
     func testDeviceNumbersInHexAndNoMatchForOtherFiles() {

@@ -3,26 +3,37 @@
 enum BaseOptions {
     /// One long option: its name, whether it takes an argument (0 none, 1 required,
     /// 2 optional) and the code getopt returns for it.
-    typealias Entry = (name: String, hasArg: Int32, code: Int32)
+    /// A struct, not a tuple: an array of tuples has its metadata built at run time from
+    /// its mangled name (some 60,000 instructions on the first use, at every start).
+    struct Entry {
+        let name: String
+        let hasArg: Int32
+        let code: Int32
+        init(_ name: String, _ hasArg: Int32, _ code: Int32) {
+            self.name = name
+            self.hasArg = hasArg
+            self.code = code
+        }
+    }
 
     static func list(for family: Family) -> [Entry] {
         var l: [Entry] = [
-            ("append", 1, c("A")), ("delete", 1, c("D")), ("check", 1, c("C")),
-            ("insert", 1, c("I")), ("replace", 1, c("R")), ("list", 2, c("L")),
-            ("list-rules", 2, c("S")), ("flush", 2, c("F")), ("zero", 2, c("Z")),
-            ("new-chain", 1, c("N")), ("delete-chain", 2, c("X")), ("rename-chain", 1, c("E")),
-            ("policy", 1, c("P")), ("source", 1, c("s")), ("destination", 1, c("d")),
-            ("src", 1, c("s")), ("dst", 1, c("d")), ("protocol", 1, c("p")),
-            ("in-interface", 1, c("i")), ("jump", 1, c("j")), ("table", 1, c("t")),
-            ("match", 1, c("m")), ("numeric", 0, c("n")), ("out-interface", 1, c("o")),
-            ("verbose", 0, c("v")), ("wait", 2, c("w")), ("wait-interval", 2, c("W")),
-            ("exact", 0, c("x")),
+            .init("append", 1, c("A")), .init("delete", 1, c("D")), .init("check", 1, c("C")),
+            .init("insert", 1, c("I")), .init("replace", 1, c("R")), .init("list", 2, c("L")),
+            .init("list-rules", 2, c("S")), .init("flush", 2, c("F")), .init("zero", 2, c("Z")),
+            .init("new-chain", 1, c("N")), .init("delete-chain", 2, c("X")), .init("rename-chain", 1, c("E")),
+            .init("policy", 1, c("P")), .init("source", 1, c("s")), .init("destination", 1, c("d")),
+            .init("src", 1, c("s")), .init("dst", 1, c("d")), .init("protocol", 1, c("p")),
+            .init("in-interface", 1, c("i")), .init("jump", 1, c("j")), .init("table", 1, c("t")),
+            .init("match", 1, c("m")), .init("numeric", 0, c("n")), .init("out-interface", 1, c("o")),
+            .init("verbose", 0, c("v")), .init("wait", 2, c("w")), .init("wait-interval", 2, c("W")),
+            .init("exact", 0, c("x")),
         ]
-        if !family.isIPv6 { l.append(("fragments", 0, c("f"))) }
+        if !family.isIPv6 { l.append(Entry("fragments", 0, c("f"))) }
         l += [
-            ("version", 0, c("V")), ("help", 2, c("h")), ("line-numbers", 0, c("0")),
-            ("modprobe", 1, c("M")), ("set-counters", 1, c("c")), ("goto", 1, c("g")),
-            ("ipv4", 0, c("4")), ("ipv6", 0, c("6")),
+            .init("version", 0, c("V")), .init("help", 2, c("h")), .init("line-numbers", 0, c("0")),
+            .init("modprobe", 1, c("M")), .init("set-counters", 1, c("c")), .init("goto", 1, c("g")),
+            .init("ipv4", 0, c("4")), .init("ipv6", 0, c("6")),
         ]
         return l
     }

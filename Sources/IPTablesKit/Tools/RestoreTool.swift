@@ -6,9 +6,9 @@ import Glibc
 public enum RestoreTool {
     /// The long options (name, has_arg, val) this tool accepts.
     static let optionList: [BaseOptions.Entry] = [
-        ("counters", 0, 0x63), ("verbose", 0, 0x76), ("version", 0, 0x56), ("test", 0, 0x74),
-        ("help", 0, 0x68), ("noflush", 0, 0x6E), ("modprobe", 1, 0x4D), ("table", 1, 0x54),
-        ("wait", 2, 0x77), ("wait-interval", 2, 0x57),
+        .init("counters", 0, 0x63), .init("verbose", 0, 0x76), .init("version", 0, 0x56), .init("test", 0, 0x74),
+        .init("help", 0, 0x68), .init("noflush", 0, 0x6E), .init("modprobe", 1, 0x4D), .init("table", 1, 0x54),
+        .init("wait", 2, 0x77), .init("wait-interval", 2, 0x57),
     ]
 
     /// Options of one run.

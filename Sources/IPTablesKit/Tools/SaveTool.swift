@@ -5,8 +5,8 @@ import Glibc
 public enum SaveTool {
     /// The long options (name, has_arg, val) this tool accepts.
     static let optionList: [BaseOptions.Entry] = [
-        ("counters", 0, 0x63), ("dump", 0, 0x64), ("table", 1, 0x74),
-        ("modprobe", 1, 0x4D), ("file", 1, 0x66), ("version", 0, 0x56),
+        .init("counters", 0, 0x63), .init("dump", 0, 0x64), .init("table", 1, 0x74),
+        .init("modprobe", 1, 0x4D), .init("file", 1, 0x66), .init("version", 0, 0x56),
     ]
 
     /// The whole tool: argv to exit status, output on stdout and stderr.

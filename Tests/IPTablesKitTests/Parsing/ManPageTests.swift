@@ -26,7 +26,7 @@ final class ManPageTests: XCTestCase {
     }
 
     private func assertDocuments(_ options: [BaseOptions.Entry], shortOptions: String, in text: String, page: String) {
-        for (name, _, _) in options {
+        for name in options.map(\.name) {
             XCTAssertTrue(names(text, "--" + name), "\(page) lacks --\(name)")
         }
         for c in shortOptions {

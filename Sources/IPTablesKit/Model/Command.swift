@@ -96,26 +96,26 @@ public struct GenericOptions: OptionSet, Sendable {
 enum OptionLegality {
     static let allButVerbose: GenericOptions = [.numeric, .source, .destination, .proto, .jump, .expanded,
                                                 .inInterface, .outInterface, .lineNumbers, .counters, .fragment]
-    static let forbidden: [Commands: GenericOptions] = [
-        .insert: [.numeric, .expanded, .lineNumbers],
-        .delete: [.numeric, .expanded, .lineNumbers, .counters],
-        .deleteNum: allButVerbose,
-        .replace: [.numeric, .expanded, .lineNumbers],
-        .append: [.numeric, .expanded, .lineNumbers],
-        .list: [.source, .destination, .proto, .jump, .inInterface, .outInterface, .counters, .fragment],
-        .flush: allButVerbose,
-        .zero: allButVerbose,
-        .newChain: allButVerbose,
-        .deleteChain: allButVerbose,
-        .setPolicy: allButVerbose.subtracting(.counters),
-        .renameChain: allButVerbose,
-        .listRules: allButVerbose,
-        .zeroNum: allButVerbose,
-        .check: [.numeric, .expanded, .lineNumbers, .counters],
+    /// What each command forbids, indexed by its bit (-I, -D rule, -D number, -R, -A, -L,
+    /// -F, -Z, -N, -X, -P, -E, -S, -Z number, -C). An array, not a dictionary: a
+    /// dictionary keyed by Commands costs its metadata, built from a mangled name, on every start.
+    private static let forbiddenByBit: [GenericOptions] = [
+        [.numeric, .expanded, .lineNumbers],                                // -I
+        [.numeric, .expanded, .lineNumbers, .counters],                     // -D rule
+        allButVerbose,                                                      // -D number
+        [.numeric, .expanded, .lineNumbers],                                // -R
+        [.numeric, .expanded, .lineNumbers],                                // -A
+        [.source, .destination, .proto, .jump, .inInterface, .outInterface, .counters, .fragment],  // -L
+        allButVerbose,                                                      // -F
+        allButVerbose,                                                      // -Z
+        allButVerbose,                                                      // -N
+        allButVerbose,                                                      // -X
+        allButVerbose.subtracting(.counters),                               // -P
+        allButVerbose,                                                      // -E
+        allButVerbose,                                                      // -S
+        allButVerbose,                                                      // -Z number
+        [.numeric, .expanded, .lineNumbers, .counters],                     // -C
     ]
-
-    /// `forbidden` indexed by command bit, for the per-rule check.
-    private static let forbiddenByBit: [GenericOptions] = (0..<15).map { forbidden[Commands(rawValue: 1 << UInt32($0)), default: []] }
 
     /// The first option (in iptables' order) that every given command forbids, if any.
     static func firstIllegal(_ options: GenericOptions, for commands: Commands) -> GenericOptions? {

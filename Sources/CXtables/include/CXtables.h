@@ -52,6 +52,36 @@ int shim_ipset_create(const unsigned char *header, size_t length);
 /// malloc'd text of one "table\tchain\n" line per object (chain empty for tables), and the
 /// number of objects in *count; NULL with errno on failure. Reads only; the caller frees.
 char *_Nullable shim_nft_dump(int family, int kind, int *_Nonnull count);
+/// A table as GET_INFO describes it, and where its entries are.
+struct shim_table_info {
+    unsigned int valid_hooks;
+    unsigned int hook_entry[5];
+    unsigned int underflow[5];
+    unsigned int num_entries;
+    unsigned int size;
+    /// The first entry (inside the block shim_table_read returned).
+    const unsigned char *_Nullable entries;
+};
+/// Reads one table of the family from the kernel (GET_INFO, GET_ENTRIES) into a malloc'd
+/// block, described by info; the caller frees the block. NULL with errno on failure.
+void *_Nullable shim_table_read(uint8_t nfproto, const char *name, struct shim_table_info *info);
+
+/// What an entry of a kernel blob holds, for decoding it as libiptc does.
+enum { SHIM_ENTRY_MODULE = 0, SHIM_ENTRY_STANDARD = 1, SHIM_ENTRY_ERROR = 2 };
+struct shim_entry_facts {
+    unsigned int target_offset;
+    unsigned int next_offset;
+    uint64_t packets;
+    uint64_t bytes;
+    /// The target's name in the entry ("" standard, "ERROR", or an extension).
+    const char *_Nullable target_name;
+    /// A standard target's verdict.
+    int verdict;
+    /// An ERROR target's text (a user chain's name, or "ERROR" at the table's end).
+    const char *_Nullable error_name;
+};
+/// Decodes one entry: SHIM_ENTRY_MODULE, _STANDARD or _ERROR; -1 when malformed.
+int shim_entry_decode(uint8_t nfproto, const void *entry, struct shim_entry_facts *facts);
 /// Where libxtables loads plugins from: $XTABLES_LIBDIR, else the directory it was built with.
 const char *shim_plugin_directory(void);
 /// Sets xtables_globals (name, version, base options) and runs xtables_init_all.

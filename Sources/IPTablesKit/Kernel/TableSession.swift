@@ -58,6 +58,15 @@ protocol TableProvider: AnyObject {
     func loadedTables(family: Family) throws -> [String]
     /// Whether writes need the xtables lock (the kernel's tables do; memory ones do not).
     var needsLock: Bool { get }
+    /// Opens a table for a command that only reads it (listing, saving).
+    func openForReading(family: Family, table: String) throws -> TableSession
+}
+
+extension TableProvider {
+    /// By default the same as `open`.
+    func openForReading(family: Family, table: String) throws -> TableSession {
+        try open(family: family, table: table)
+    }
 }
 
 /// One libiptc/libip6tc handle on one table: the only place that calls the library.
@@ -261,6 +270,14 @@ final class KernelTables: TableProvider {
         if let s = LibiptcTable.open(family: family, table: table) { return s }
         let err = errno
         throw IPTablesError.kernel(errno: err, message: String(cString: family.tc.pointee.strerror(err)))
+    }
+
+    /// Read straight from the kernel and decoded in place (`BlobTable`), or through libiptc
+    /// when the blob holds what only libiptc handles, or when reading fails (libiptc then
+    /// fails the same way, with its own words, after trying modprobe as iptables does).
+    func openForReading(family: Family, table: String) throws -> TableSession {
+        if let t = BlobTable.read(family: family, table: table) { return t }
+        return try open(family: family, table: table)
     }
 
     /// The tables the kernel has loaded; none when the file does not exist.

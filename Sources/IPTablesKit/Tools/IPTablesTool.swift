@@ -14,7 +14,7 @@ public enum IPTablesTool {
         defer { command.release() }
         let lock = tables.needsLock ? try XtablesLock(wait: command.wait) : nil
         defer { lock?.release() }
-        let session = try open(tables, context: context, table: command.table)
+        let session = try open(tables, context: context, table: command.table, readOnly: readsOnly(command))
         session.freesHandle = !context.endsWithProcess  // a tool ends right after this command
         do {
             try CommandRunner(command: command, session: session, context: context).run()
@@ -25,9 +25,16 @@ public enum IPTablesTool {
         return 0
     }
 
+    /// Whether a command only reads its table: -L or -S alone (no -Z, no -vv dump).
+    private static func readsOnly(_ command: ParsedCommand) -> Bool {
+        (command.commands == .list || command.commands == .listRules) && command.verbose <= 1
+    }
+
     /// Opens the table or fails as iptables does (exit 3).
-    private static func open(_ tables: TableProvider, context: XtablesContext, table: String) throws -> TableSession {
+    private static func open(_ tables: TableProvider, context: XtablesContext, table: String,
+                             readOnly: Bool) throws -> TableSession {
         do {
+            if readOnly { return try tables.openForReading(family: context.family, table: table) }
             return try tables.open(family: context.family, table: table)
         } catch let e as IPTablesError where e.kind == .kernel {
             throw IPTablesError(.version, "can't initialize \(context.family.toolName) table `\(table)': \(e.message)")

@@ -78,7 +78,7 @@ public enum SaveTool {
         for (i, t) in names.enumerated() {
             let session: TableSession
             do {
-                session = try tables.open(family: context.family, table: t)
+                session = try tables.openForReading(family: context.family, table: t)
             } catch let e as IPTablesError where e.kind == .kernel {
                 throw IPTablesError(.other, "Cannot initialize: \(e.message)")
             }

@@ -1,0 +1,288 @@
+import CXtables
+import Glibc
+
+/// A table read straight from the kernel (GET_INFO + GET_ENTRIES) and decoded in place, as
+/// libiptc's parse would see it, for the commands that only read (-L, -S, save): no chain
+/// cache is built, nothing is copied per rule. Writing throws; the tools open such a table
+/// only for commands that never write.
+///
+/// The decoding mirrors libiptc 1.8.9's: a chain starts at a hook entry (a built-in, named
+/// by its hook) or at an ERROR entry (a user chain, named by the error text); every chain's
+/// last entry is its policy (built-ins: verdict and counters) or its hidden RETURN, not a
+/// rule; the ERROR entry that ends the blob ends the table. A standard target's verdict is
+/// a built-in verdict (negative), a fall-through (the next entry's offset: labelled "") or
+/// a jump to the chain whose entries hold that offset (labelled by its name, counted in
+/// its references). Built-ins come in blob order, user chains sorted by strcmp. Anything
+/// libiptc would refuse or treat otherwise makes `decode` return nil, and the caller reads
+/// the table through libiptc instead.
+final class BlobTable: TableSession {
+    let family: Family
+    let table: String
+    var freesHandle = true
+
+    /// One chain: its name (a C string inside the blob for user chains, static for
+    /// built-ins), its rules as a range of `rules`, its offsets and what libiptc keeps of it.
+    private struct Chain {
+        var name: UnsafePointer<CChar>
+        var hook: Int?            // a built-in's hook number
+        var first = 0             // into `rules`
+        var count = 0
+        var headOffset: UInt32
+        var footOffset: UInt32
+        var policyVerdict: Int32 = 0
+        var policyPackets: UInt64 = 0
+        var policyBytes: UInt64 = 0
+        var references = 0
+    }
+
+    private let block: UnsafeMutableRawPointer
+    private let base: UnsafeRawPointer
+    private var chainList: [Chain] = []
+    private var rules: [UnsafeRawPointer] = []
+    /// Each rule's label (verdict, chain name, extension or ""), parallel to `rules`.
+    private var labels: [UnsafePointer<CChar>] = []
+    private lazy var names: [String] = chainList.map { String(cString: $0.name) }
+    private lazy var indexByName: [String: Int] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+    /// Where the last rules(of:) lookup was: tools walk the chains in order.
+    private var cursor = 0
+
+    /// A built-in chain's name by hook number.
+    private static func hookName(_ hook: Int) -> StaticString {
+        switch hook {
+        case 0: return "PREROUTING"
+        case 1: return "INPUT"
+        case 2: return "FORWARD"
+        case 3: return "OUTPUT"
+        default: return "POSTROUTING"
+        }
+    }
+
+    /// A built-in verdict's name (libiptc's standard_target_map); nil for one it aborts on.
+    private static func verdictName(_ verdict: Int32) -> StaticString? {
+        switch verdict {
+        case -2: return "ACCEPT"      // -NF_ACCEPT - 1
+        case -1: return "DROP"        // -NF_DROP - 1
+        case -4: return "QUEUE"       // -NF_QUEUE - 1
+        case -5: return "RETURN"      // XT_RETURN
+        default: return nil
+        }
+    }
+
+    private static let empty: StaticString = ""
+
+    private init(family: Family, table: String, block: UnsafeMutableRawPointer, base: UnsafeRawPointer) {
+        self.family = family
+        self.table = table
+        self.block = block
+        self.base = base
+    }
+
+    deinit { free(block) }
+
+    /// Reads and decodes a table; nil (errno set when reading failed) when the kernel
+    /// refuses or the blob holds something this decoder leaves to libiptc.
+    static func read(family: Family, table: String) -> BlobTable? {
+        var info = shim_table_info()
+        guard let block = shim_table_read(family.nfproto, table, &info), let entries = info.entries else { return nil }
+        let t = BlobTable(family: family, table: table, block: block, base: UnsafeRawPointer(entries))
+        guard t.decode(info) else {
+            errno = 0
+            return nil
+        }
+        return t
+    }
+
+    private static func text(_ s: StaticString) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+    }
+
+    // MARK: - Decoding
+
+    /// Walks the entries once (chains, rules, policies), then resolves jumps.
+    private func decode(_ info: shim_table_info) -> Bool {
+        let size = info.size
+        var offset: UInt32 = 0
+        var current: Chain?
+        var sawUserChain = false
+        var facts = shim_entry_facts()
+        let none = BlobTable.text(BlobTable.empty)
+        var jumps: [(rule: Int, target: UInt32)] = []
+        guard let hooks = BlobTable.hookStarts(info) else { return false }
+        var nextHook = 0
+        rules.reserveCapacity(Int(info.num_entries))
+        labels.reserveCapacity(Int(info.num_entries))
+        while offset < size {
+            let e = base + Int(offset)
+            let kind = shim_entry_decode(family.nfproto, e, &facts)
+            guard kind >= 0, facts.next_offset > 0, offset + facts.next_offset <= size else { return false }
+            if kind == Int32(SHIM_ENTRY_ERROR) {
+                guard close(&current) else { return false }
+                if offset + facts.next_offset == size { return offset + facts.next_offset == size && resolve(jumps) }
+                guard let name = facts.error_name else { return false }
+                current = Chain(name: name, hook: nil, first: rules.count, headOffset: offset, footOffset: offset)
+                sawUserChain = true
+            } else {
+                if nextHook < hooks.count, hooks[nextHook].offset == offset {
+                    let hook = hooks[nextHook].hook
+                    nextHook += 1
+                    guard !sawUserChain, close(&current) else { return false }  // libiptc would append it after them
+                    current = Chain(name: BlobTable.text(BlobTable.hookName(hook)), hook: hook, first: rules.count,
+                                    headOffset: offset, footOffset: offset)
+                }
+                guard current != nil else { return false }
+                let label: UnsafePointer<CChar>
+                if kind == Int32(SHIM_ENTRY_STANDARD) {
+                    if facts.verdict < 0 {
+                        guard let v = BlobTable.verdictName(facts.verdict) else { return false }
+                        label = BlobTable.text(v)
+                    } else if UInt32(facts.verdict) == offset + facts.next_offset {
+                        label = none
+                    } else {
+                        label = none  // named once the chain is known
+                        jumps.append((rules.count, UInt32(facts.verdict)))
+                    }
+                } else {
+                    guard let name = facts.target_name else { return false }
+                    label = name
+                }
+                rules.append(e)
+                labels.append(label)
+                current!.count += 1
+                current!.footOffset = offset
+            }
+            offset += facts.next_offset
+        }
+        return false  // no ERROR entry at the end
+    }
+
+    /// The valid hooks' entry offsets in blob order; nil when two share one (left to libiptc).
+    private static func hookStarts(_ info: shim_table_info) -> [(offset: UInt32, hook: Int)]? {
+        let entries = [info.hook_entry.0, info.hook_entry.1, info.hook_entry.2, info.hook_entry.3, info.hook_entry.4]
+        let valid = (0..<5).filter { info.valid_hooks & (1 << UInt32($0)) != 0 }.map { (offset: entries[$0], hook: $0) }
+        let sorted = valid.sorted { $0.offset < $1.offset }
+        for i in sorted.indices.dropFirst() where sorted[i].offset == sorted[i - 1].offset { return nil }
+        return sorted
+    }
+
+    /// Ends a chain: its last entry is its policy or hidden RETURN, not a rule.
+    private func close(_ chain: inout Chain?) -> Bool {
+        guard var c = chain else { return true }
+        chain = nil
+        guard c.count > 0 else { return false }
+        let last = c.first + c.count - 1
+        var facts = shim_entry_facts()
+        guard shim_entry_decode(family.nfproto, rules[last], &facts) == Int32(SHIM_ENTRY_STANDARD) else { return false }
+        c.policyVerdict = Int32(facts.verdict)
+        c.policyPackets = facts.packets
+        c.policyBytes = facts.bytes
+        rules.removeLast()
+        labels.removeLast()
+        c.count -= 1
+        insert(c)
+        return true
+    }
+
+    /// Adds a chain where libiptc's list has it: built-ins last so far, user chains sorted.
+    private func insert(_ c: Chain) {
+        guard c.hook == nil, let last = chainList.last, last.hook == nil, strcmp(c.name, last.name) <= 0 else {
+            return chainList.append(c)
+        }
+        let at = chainList.firstIndex { $0.hook == nil && strcmp($0.name, c.name) > 0 } ?? chainList.count
+        chainList.insert(c, at: at)
+    }
+
+    /// Names each jump by the chain whose entries hold its offset, and counts references.
+    private func resolve(_ jumps: [(rule: Int, target: UInt32)]) -> Bool {
+        guard !jumps.isEmpty else { return true }
+        // Chains by head offset: libiptc writes them in that order already (built-ins,
+        // then user chains by name), so the sort is only for blobs written otherwise.
+        let listHeads = chainList.map(\.headOffset)
+        var byHead = Array(chainList.indices)
+        if zip(listHeads, listHeads.dropFirst()).contains(where: { $0 >= $1 }) {
+            byHead.sort { listHeads[$0] < listHeads[$1] }
+        }
+        let heads = byHead.map { listHeads[$0] }
+        let feet = byHead.map { chainList[$0].footOffset }
+        for j in jumps {
+            var lo = 0, hi = heads.count - 1, found: Int?
+            while lo <= hi {
+                let mid = (lo + hi) / 2
+                if j.target < heads[mid] { hi = mid - 1 } else if j.target > feet[mid] { lo = mid + 1 } else {
+                    found = byHead[mid]
+                    break
+                }
+            }
+            guard let i = found, chainList[i].hook == nil else { return false }
+            labels[j.rule] = chainList[i].name
+            chainList[i].references += 1
+        }
+        return true
+    }
+
+    // MARK: - Reading
+
+    func chains() -> [String] { names }
+
+    private func chainIndex(_ name: String) -> Int? {
+        if cursor < names.count, names[cursor] == name { return cursor }
+        if cursor + 1 < names.count, names[cursor + 1] == name {
+            cursor += 1
+            return cursor
+        }
+        guard let i = indexByName[name] else { return nil }
+        cursor = i
+        return i
+    }
+
+    func rules(of chain: String) -> [UnsafeRawPointer] {
+        guard let i = chainIndex(chain) else { return [] }
+        let c = chainList[i]
+        return Array(rules[c.first..<(c.first + c.count)])
+    }
+
+    /// The label of a rule: found by binary search, `rules` being in blob order.
+    func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> {
+        var lo = 0, hi = rules.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if rules[mid] == entry { return labels[mid] }
+            if rules[mid] < entry { lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return BlobTable.text(BlobTable.empty)
+    }
+
+    func isBuiltin(_ name: String) -> Bool { chainIndex(name).map { chainList[$0].hook != nil } ?? false }
+    func isChain(_ name: String) -> Bool { chainIndex(name) != nil }
+
+    func policy(of chain: String) -> Policy? {
+        guard let i = chainIndex(chain), chainList[i].hook != nil else { return nil }
+        let c = chainList[i]
+        guard let v = BlobTable.verdictName(c.policyVerdict) else { return nil }
+        return Policy(name: String(cString: BlobTable.text(v)), packets: c.policyPackets, bytes: c.policyBytes)
+    }
+
+    func references(of chain: String) -> Int? { chainIndex(chain).map { chainList[$0].references } }
+
+    /// libiptc's text for an errno, as it words it when no call of its own failed.
+    func message(for err: Int32) -> String { String(cString: family.tc.pointee.strerror(err)) }
+
+    // MARK: - Writing: never (the tools open a BlobTable only to read)
+
+    private func readOnly() -> IPTablesError { IPTablesError.kernel(errno: EROFS) }
+    func append(_ chain: String, _ e: UnsafeRawPointer) throws { throw readOnly() }
+    func insert(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { throw readOnly() }
+    func replace(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { throw readOnly() }
+    func delete(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws { throw readOnly() }
+    func check(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws { throw readOnly() }
+    func deleteRule(_ chain: String, at index: UInt32) throws { throw readOnly() }
+    func flush(_ chain: String) throws { throw readOnly() }
+    func zero(_ chain: String) throws { throw readOnly() }
+    func zeroRule(_ chain: String, number: UInt32) throws { throw readOnly() }
+    func createChain(_ chain: String) throws { throw readOnly() }
+    func deleteChain(_ chain: String) throws { throw readOnly() }
+    func renameChain(_ old: String, to new: String) throws { throw readOnly() }
+    func setPolicy(_ chain: String, _ policy: String, counters: (UInt64, UInt64)?) throws { throw readOnly() }
+    func dump(into out: inout LineWriter) throws { throw readOnly() }
+    /// Nothing changed: nothing to send.
+    func commit() throws {}
+}

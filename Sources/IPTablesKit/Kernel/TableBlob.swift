@@ -240,12 +240,24 @@ final class BlobTable: TableSession {
         return Array(rules[c.first..<(c.first + c.count)])
     }
 
-    /// The label of a rule: found by binary search, `rules` being in blob order.
+    /// Where the last label was found: printers ask rule after rule.
+    private var lastLabel = -1
+
+    /// The label of a rule: the one after the last asked, or found by binary search,
+    /// `rules` being in blob order.
     func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> {
+        let next = lastLabel + 1
+        if next < rules.count, rules[next] == entry {
+            lastLabel = next
+            return labels[next]
+        }
         var lo = 0, hi = rules.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
-            if rules[mid] == entry { return labels[mid] }
+            if rules[mid] == entry {
+                lastLabel = mid
+                return labels[mid]
+            }
             if rules[mid] < entry { lo = mid + 1 } else { hi = mid - 1 }
         }
         return BlobTable.text(BlobTable.empty)

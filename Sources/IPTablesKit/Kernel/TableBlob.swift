@@ -2,9 +2,9 @@ import CXtables
 import Glibc
 
 /// A table read straight from the kernel (GET_INFO + GET_ENTRIES) and decoded in place, as
-/// libiptc's parse would see it, for the commands that only read (-L, -S, save): no chain
-/// cache is built, nothing is copied per rule. Writing throws; the tools open such a table
-/// only for commands that never write.
+/// libiptc's parse would see it, for the commands that only read (-L, -S, -C, save): no chain
+/// cache is built, nothing is copied per rule. -C is answered here too. Writing throws; the
+/// tools open such a table only for commands that never write.
 ///
 /// The decoding mirrors libiptc 1.8.9's: a chain starts at a hook entry (a built-in, named
 /// by its hook) or at an ERROR entry (a user chain, named by the error text); every chain's
@@ -42,8 +42,7 @@ final class BlobTable: TableSession {
     /// Each rule's label (verdict, chain name, extension or ""), parallel to `rules`.
     private var labels: [UnsafePointer<CChar>] = []
     private lazy var names: [String] = chainList.map { String(cString: $0.name) }
-    private lazy var indexByName: [String: Int] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-    /// Where the last rules(of:) lookup was: tools walk the chains in order.
+    /// Where the last chain lookup was.
     private var cursor = 0
 
     /// A built-in chain's name by hook number.
@@ -223,15 +222,32 @@ final class BlobTable: TableSession {
 
     func chains() -> [String] { names }
 
+    /// A chain by name: the one after the last asked (tools walk the chains in order), a
+    /// built-in, or a binary search of the user chains, which are sorted by strcmp.
     private func chainIndex(_ name: String) -> Int? {
-        if cursor < names.count, names[cursor] == name { return cursor }
-        if cursor + 1 < names.count, names[cursor + 1] == name {
-            cursor += 1
-            return cursor
+        name.withCString { n -> Int? in
+            if cursor < chainList.count, strcmp(chainList[cursor].name, n) == 0 { return cursor }
+            if cursor + 1 < chainList.count, strcmp(chainList[cursor + 1].name, n) == 0 {
+                cursor += 1
+                return cursor
+            }
+            var lo = 0
+            while lo < chainList.count, chainList[lo].hook != nil {
+                if strcmp(chainList[lo].name, n) == 0 { return lo }
+                lo += 1
+            }
+            var hi = chainList.count - 1
+            while lo <= hi {
+                let mid = (lo + hi) / 2
+                let order = strcmp(chainList[mid].name, n)
+                if order == 0 {
+                    cursor = mid
+                    return mid
+                }
+                if order < 0 { lo = mid + 1 } else { hi = mid - 1 }
+            }
+            return nil
         }
-        guard let i = indexByName[name] else { return nil }
-        cursor = i
-        return i
     }
 
     func rules(of chain: String) -> [UnsafeRawPointer] {
@@ -275,8 +291,44 @@ final class BlobTable: TableSession {
 
     func references(of chain: String) -> Int? { chainIndex(chain).map { chainList[$0].references } }
 
-    /// libiptc's text for an errno, as it words it when no call of its own failed.
-    func message(for err: Int32) -> String { String(cString: family.tc.pointee.strerror(err)) }
+    /// Whether the last failure came where libiptc's check (a dry-run delete) words ENOENT
+    /// as a bad rule: the chain is missing, or the rule's target is none or a verdict.
+    private var badRuleWording = false
+
+    /// libiptc's text for an errno: its check's wording, or its words for no call at all.
+    func message(for err: Int32) -> String {
+        if badRuleWording && err == ENOENT { return "Bad rule (does a matching rule exist in that chain?)" }
+        return String(cString: family.tc.pointee.strerror(err))
+    }
+
+    /// -C as libiptc's check does it: the rule's target mapped as libiptc maps it (none: a
+    /// fall-through; a verdict; a chain: a jump; anything else: an extension), then the
+    /// first rule of the chain with the same header, matches and target, each extension
+    /// compared over its userspace size (see EntryComparison). Throws ENOENT when none is.
+    func check(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws {
+        badRuleWording = true
+        guard let i = chainIndex(chain) else { throw IPTablesError.kernel(errno: ENOENT) }
+        let name = EntryComparison.targetName(family, e)
+        let text = String(cString: name)
+        let verdicts: Set<String> = ["", "ACCEPT", "DROP", "QUEUE", "RETURN"]
+        var standard = verdicts.contains(text)
+        if !standard {
+            badRuleWording = false  // libiptc asked whether it names a built-in chain
+            if let j = chainIndex(text) {
+                if chainList[j].hook != nil { throw IPTablesError.kernel(errno: EINVAL) }
+                standard = true
+            }
+        }
+        let c = chainList[i]
+        for r in c.first..<(c.first + c.count) {
+            let old = rules[r]
+            let oldStandard = EntryComparison.targetName(family, old).pointee == 0
+            guard oldStandard == standard, !standard || strcmp(labels[r], name) == 0,
+                  EntryComparison.same(family, e, old, counters: false) else { continue }
+            return
+        }
+        throw IPTablesError.kernel(errno: ENOENT)
+    }
 
     // MARK: - Writing: never (the tools open a BlobTable only to read)
 
@@ -285,7 +337,6 @@ final class BlobTable: TableSession {
     func insert(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { throw readOnly() }
     func replace(_ chain: String, _ e: UnsafeRawPointer, at index: UInt32) throws { throw readOnly() }
     func delete(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws { throw readOnly() }
-    func check(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws { throw readOnly() }
     func deleteRule(_ chain: String, at index: UInt32) throws { throw readOnly() }
     func flush(_ chain: String) throws { throw readOnly() }
     func zero(_ chain: String) throws { throw readOnly() }

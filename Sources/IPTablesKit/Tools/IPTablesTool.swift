@@ -25,9 +25,9 @@ public enum IPTablesTool {
         return 0
     }
 
-    /// Whether a command only reads its table: -L or -S alone (no -Z, no -vv dump).
+    /// Whether a command only reads its table: -L, -S or -C alone (no -Z, no -vv dump).
     private static func readsOnly(_ command: ParsedCommand) -> Bool {
-        (command.commands == .list || command.commands == .listRules) && command.verbose <= 1
+        (command.commands == .list || command.commands == .listRules || command.commands == .check) && command.verbose <= 1
     }
 
     /// Opens the table or fails as iptables does (exit 3).

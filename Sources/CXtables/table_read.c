@@ -69,19 +69,30 @@ void *shim_table_read(uint8_t nfproto, const char *name, struct shim_table_info 
     return entries;
 }
 
-int shim_entry_decode(uint8_t nfproto, const void *entry, struct shim_entry_facts *facts)
+/* target_offset and next_offset of an entry of either family. */
+static const uint16_t *entry_offsets_const(uint8_t nfproto, const void *entry)
 {
-    const uint16_t *offsets = nfproto == NFPROTO_IPV6 ? &((const struct ip6t_entry *)entry)->target_offset
-                                                     : &((const struct ipt_entry *)entry)->target_offset;
+    return nfproto == NFPROTO_IPV6 ? &((const struct ip6t_entry *)entry)->target_offset
+                                   : &((const struct ipt_entry *)entry)->target_offset;
+}
+
+int shim_entry_decode(uint8_t nfproto, const void *entry, size_t room, struct shim_entry_facts *facts)
+{
+    size_t header = nfproto == NFPROTO_IPV6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry);
+    if (room < header)
+        return -1;
+    const uint16_t *offsets = entry_offsets_const(nfproto, entry);
     const struct xt_counters *c = nfproto == NFPROTO_IPV6 ? &((const struct ip6t_entry *)entry)->counters
                                                          : &((const struct ipt_entry *)entry)->counters;
     facts->target_offset = offsets[0];
     facts->next_offset = offsets[1];
     facts->packets = c->pcnt;
     facts->bytes = c->bcnt;
-    if (offsets[0] + sizeof(struct xt_entry_target) > offsets[1])
+    if (offsets[0] < header || offsets[1] > room || offsets[0] + sizeof(struct xt_entry_target) > offsets[1])
         return -1;
     const struct xt_entry_target *t = (const void *)((const unsigned char *)entry + offsets[0]);
+    if (t->u.target_size < sizeof(*t) || offsets[0] + t->u.target_size > offsets[1])
+        return -1;
     facts->target_name = t->u.user.name;
     facts->verdict = 0;
     facts->error_name = NULL;
@@ -101,4 +112,74 @@ int shim_entry_decode(uint8_t nfproto, const void *entry, struct shim_entry_fact
         return SHIM_ENTRY_ERROR;
     }
     return SHIM_ENTRY_MODULE;
+}
+
+/* The header comparison of libiptc's is_same: addresses, masks, protocol, flags,
+ * inversions (and, for IPv6, the tos byte), the interfaces under their masks, and the
+ * offsets. No counters, no nfcache. */
+static bool same_header(uint8_t nfproto, const void *a, const void *b)
+{
+    const unsigned char *ia, *ib, *ma, *mb, *oa, *ob, *pa, *pb;
+    if (nfproto == NFPROTO_IPV6) {
+        const struct ip6t_ip6 *x = &((const struct ip6t_entry *)a)->ipv6, *y = &((const struct ip6t_entry *)b)->ipv6;
+        if (memcmp(&x->src, &y->src, 16) || memcmp(&x->dst, &y->dst, 16) || memcmp(&x->smsk, &y->smsk, 16)
+            || memcmp(&x->dmsk, &y->dmsk, 16) || x->proto != y->proto || x->tos != y->tos
+            || x->flags != y->flags || x->invflags != y->invflags)
+            return false;
+        ia = (const void *)x->iniface; ib = (const void *)y->iniface; ma = x->iniface_mask; mb = y->iniface_mask;
+        oa = (const void *)x->outiface; ob = (const void *)y->outiface; pa = x->outiface_mask; pb = y->outiface_mask;
+    } else {
+        const struct ipt_ip *x = &((const struct ipt_entry *)a)->ip, *y = &((const struct ipt_entry *)b)->ip;
+        if (x->src.s_addr != y->src.s_addr || x->dst.s_addr != y->dst.s_addr || x->smsk.s_addr != y->smsk.s_addr
+            || x->dmsk.s_addr != y->dmsk.s_addr || x->proto != y->proto || x->flags != y->flags
+            || x->invflags != y->invflags)
+            return false;
+        ia = (const void *)x->iniface; ib = (const void *)y->iniface; ma = x->iniface_mask; mb = y->iniface_mask;
+        oa = (const void *)x->outiface; ob = (const void *)y->outiface; pa = x->outiface_mask; pb = y->outiface_mask;
+    }
+    for (int i = 0; i < IFNAMSIZ; i++) {
+        if (ma[i] != mb[i] || (ia[i] & ma[i]) != (ib[i] & mb[i]))
+            return false;
+        if (pa[i] != pb[i] || (oa[i] & pa[i]) != (ob[i] & pb[i]))
+            return false;
+    }
+    const uint16_t *ofa = entry_offsets_const(nfproto, a), *ofb = entry_offsets_const(nfproto, b);
+    return ofa[0] == ofb[0] && ofa[1] == ofb[1];
+}
+
+bool shim_entry_same_masked(uint8_t nfproto, const void *a, const void *b, const unsigned char *mask,
+                            bool compare_target)
+{
+    if (!same_header(nfproto, a, b))
+        return false;
+    size_t header = nfproto == NFPROTO_IPV6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry);
+    const uint16_t *offsets = entry_offsets_const(nfproto, a);
+    const unsigned char *pa = a, *pb = b, *m = mask + header;
+    size_t at = header;
+    /* libiptc's match_different over each match: size, name, data under the mask. */
+    while (at < offsets[0]) {
+        const struct xt_entry_match *x = (const void *)(pa + at), *y = (const void *)(pb + at);
+        if (x->u.match_size < sizeof(*x) || at + x->u.match_size > offsets[0])
+            return false;
+        if (x->u.match_size != y->u.match_size || strcmp(x->u.user.name, y->u.user.name) != 0)
+            return false;
+        m += XT_ALIGN(sizeof(*x));
+        size_t data = x->u.match_size - XT_ALIGN(sizeof(*x));
+        for (size_t i = 0; i < data; i++)
+            if ((x->data[i] ^ y->data[i]) & m[i])
+                return false;
+        m += data;
+        at += x->u.match_size;
+    }
+    if (!compare_target)
+        return true;
+    /* target_same for an extension target: size, name, data under the mask. */
+    m += XT_ALIGN(sizeof(struct xt_entry_target));
+    const struct xt_entry_target *ta = (const void *)(pa + offsets[0]), *tb = (const void *)(pb + offsets[0]);
+    if (ta->u.target_size != tb->u.target_size || strcmp(ta->u.user.name, tb->u.user.name) != 0)
+        return false;
+    for (size_t i = 0; i + sizeof(*ta) < ta->u.target_size; i++)
+        if ((ta->data[i] ^ tb->data[i]) & m[i])
+            return false;
+    return true;
 }

@@ -80,8 +80,14 @@ struct shim_entry_facts {
     /// An ERROR target's text (a user chain's name, or "ERROR" at the table's end).
     const char *_Nullable error_name;
 };
-/// Decodes one entry: SHIM_ENTRY_MODULE, _STANDARD or _ERROR; -1 when malformed.
-int shim_entry_decode(uint8_t nfproto, const void *entry, struct shim_entry_facts *facts);
+/// Decodes one entry, `room` bytes of the blob being left from it: SHIM_ENTRY_MODULE,
+/// _STANDARD or _ERROR; -1 when malformed (sizes that do not fit).
+int shim_entry_decode(uint8_t nfproto, const void *entry, size_t room, struct shim_entry_facts *facts);
+/// libiptc 1.8.9's comparison for -C and -D by rule (is_same, match_different, and
+/// target_same for an extension target when compare_target): the header, then each
+/// match's size, name and data under `mask` (laid out as the entry), then the target's.
+bool shim_entry_same_masked(uint8_t nfproto, const void *a, const void *b, const unsigned char *mask,
+                            bool compare_target);
 /// Where libxtables loads plugins from: $XTABLES_LIBDIR, else the directory it was built with.
 const char *shim_plugin_directory(void);
 /// Sets xtables_globals (name, version, base options) and runs xtables_init_all.

@@ -37,6 +37,10 @@ final class BlobTable: TableSession {
 
     private let block: UnsafeMutableRawPointer
     private let base: UnsafeRawPointer
+    /// The blob's size, from GET_INFO.
+    private var size: UInt32 = 0
+    /// Jumps waiting for their chain's name: rule index and verdict offset.
+    private var jumps: [(rule: Int, target: UInt32)] = []
     private var chainList: [Chain] = []
     private var rules: [UnsafeRawPointer] = []
     /// Each rule's label (verdict, chain name, extension or ""), parallel to `rules`.
@@ -99,29 +103,31 @@ final class BlobTable: TableSession {
 
     /// Walks the entries once (chains, rules, policies), then resolves jumps.
     private func decode(_ info: shim_table_info) -> Bool {
-        let size = info.size
+        size = info.size
         var offset: UInt32 = 0
         var current: Chain?
         var sawUserChain = false
         var facts = shim_entry_facts()
         let none = BlobTable.text(BlobTable.empty)
-        var jumps: [(rule: Int, target: UInt32)] = []
         guard let hooks = BlobTable.hookStarts(info) else { return false }
         var nextHook = 0
         rules.reserveCapacity(Int(info.num_entries))
         labels.reserveCapacity(Int(info.num_entries))
         while offset < size {
             let e = base + Int(offset)
-            let kind = shim_entry_decode(family.nfproto, e, &facts)
-            guard kind >= 0, facts.next_offset > 0, offset + facts.next_offset <= size else { return false }
+            let kind = shim_entry_decode(family.nfproto, e, Int(size - offset), &facts)
+            guard kind >= 0, facts.next_offset > 0, facts.next_offset <= size - offset else { return false }
+            let atHook = nextHook < hooks.count && hooks[nextHook].offset == offset
             if kind == Int32(SHIM_ENTRY_ERROR) {
-                guard close(&current) else { return false }
-                if offset + facts.next_offset == size { return offset + facts.next_offset == size && resolve(jumps) }
+                guard !atHook, close(&current) else { return false }  // libiptc would skip that hook
+                if facts.next_offset == size - offset {
+                    return nextHook == hooks.count && resolve() && namesAreUnique()
+                }
                 guard let name = facts.error_name else { return false }
                 current = Chain(name: name, hook: nil, first: rules.count, headOffset: offset, footOffset: offset)
                 sawUserChain = true
             } else {
-                if nextHook < hooks.count, hooks[nextHook].offset == offset {
+                if atHook {
                     let hook = hooks[nextHook].hook
                     nextHook += 1
                     guard !sawUserChain, close(&current) else { return false }  // libiptc would append it after them
@@ -154,6 +160,15 @@ final class BlobTable: TableSession {
         return false  // no ERROR entry at the end
     }
 
+    /// Whether every chain name is used once (libiptc's lookups would pick one of two).
+    private func namesAreUnique() -> Bool {
+        let builtins = chainList.prefix { $0.hook != nil }
+        let users = chainList.dropFirst(builtins.count)
+        for (a, b) in zip(users, users.dropFirst()) where strcmp(a.name, b.name) == 0 { return false }
+        for u in users where builtins.contains(where: { strcmp($0.name, u.name) == 0 }) { return false }
+        return true
+    }
+
     /// The valid hooks' entry offsets in blob order; nil when two share one (left to libiptc).
     private static func hookStarts(_ info: shim_table_info) -> [(offset: UInt32, hook: Int)]? {
         let entries = [info.hook_entry.0, info.hook_entry.1, info.hook_entry.2, info.hook_entry.3, info.hook_entry.4]
@@ -170,7 +185,12 @@ final class BlobTable: TableSession {
         guard c.count > 0 else { return false }
         let last = c.first + c.count - 1
         var facts = shim_entry_facts()
-        guard shim_entry_decode(family.nfproto, rules[last], &facts) == Int32(SHIM_ENTRY_STANDARD) else { return false }
+        let room = Int(size) - (rules[last] - base)
+        guard shim_entry_decode(family.nfproto, rules[last], room, &facts) == Int32(SHIM_ENTRY_STANDARD) else { return false }
+        // A built-in's policy is a verdict (libiptc aborts on another); a user chain's last
+        // entry may be anything standard, and is dropped with whatever it jumped to.
+        if c.hook != nil && BlobTable.verdictName(facts.verdict) == nil { return false }
+        if jumps.last?.rule == last { jumps.removeLast() }
         c.policyVerdict = Int32(facts.verdict)
         c.policyPackets = facts.packets
         c.policyBytes = facts.bytes
@@ -191,7 +211,7 @@ final class BlobTable: TableSession {
     }
 
     /// Names each jump by the chain whose entries hold its offset, and counts references.
-    private func resolve(_ jumps: [(rule: Int, target: UInt32)]) -> Bool {
+    private func resolve() -> Bool {
         guard !jumps.isEmpty else { return true }
         // Chains by head offset: libiptc writes them in that order already (built-ins,
         // then user chains by name), so the sort is only for blobs written otherwise.
@@ -303,8 +323,9 @@ final class BlobTable: TableSession {
 
     /// -C as libiptc's check does it: the rule's target mapped as libiptc maps it (none: a
     /// fall-through; a verdict; a chain: a jump; anything else: an extension), then the
-    /// first rule of the chain with the same header, matches and target, each extension
-    /// compared over its userspace size (see EntryComparison). Throws ENOENT when none is.
+    /// first rule of the chain of the same kind and label whose header, matches and
+    /// extension target are the same under the caller's mask (libiptc's is_same and
+    /// target_same). Throws ENOENT when none is.
     func check(_ chain: String, _ e: UnsafeRawPointer, mask: UnsafeMutablePointer<UInt8>) throws {
         badRuleWording = true
         guard let i = chainIndex(chain) else { throw IPTablesError.kernel(errno: ENOENT) }
@@ -324,7 +345,7 @@ final class BlobTable: TableSession {
             let old = rules[r]
             let oldStandard = EntryComparison.targetName(family, old).pointee == 0
             guard oldStandard == standard, !standard || strcmp(labels[r], name) == 0,
-                  EntryComparison.same(family, e, old, counters: false) else { continue }
+                  shim_entry_same_masked(family.nfproto, e, old, mask, !standard) else { continue }
             return
         }
         throw IPTablesError.kernel(errno: ENOENT)

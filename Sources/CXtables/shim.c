@@ -4,6 +4,7 @@
  * iptables-legacy 1.8.9 does with the same libraries.
  */
 #include "CXtables.h"
+#include "entry_layout.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -403,11 +404,6 @@ struct xt_entry_target *shim_target_blob(const struct xtables_target *t) { retur
 
 /* ---------------------------------------------------------------- entry layout */
 
-/* Bytes of the fixed ipt_entry or ip6t_entry header. */
-static size_t shim_entry_header_size(uint8_t nfproto)
-{
-    return nfproto == NFPROTO_IPV6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry);
-}
 
 void *shim_entry_scratch(uint8_t nfproto)
 {
@@ -466,13 +462,6 @@ void shim_entry_get_ip(uint8_t nfproto, const void *entry, struct shim_rule_ip *
     ip->bcnt = counters->bcnt;
 }
 
-/* target_offset and next_offset sit at the same place relative to the header end. */
-static uint16_t *entry_offsets(uint8_t nfproto, void *entry)
-{
-    if (nfproto == NFPROTO_IPV6)
-        return &((struct ip6t_entry *)entry)->target_offset;
-    return &((struct ipt_entry *)entry)->target_offset;
-}
 
 void *shim_entry_build(uint8_t nfproto, const struct shim_rule_ip *ip,
                        const struct xtables_rule_match *list, const struct xt_entry_target *t)
@@ -841,8 +830,3 @@ bool shim_entries_equivalent(uint8_t nfproto, const void *a, const void *b, bool
     return same_blob(pa + oa[0], pb + oa[0], nfproto, true);
 }
 
-const char *shim_entry_target_name(uint8_t nfproto, const void *entry)
-{
-    const struct xt_entry_target *t = (const void *)((const unsigned char *)entry + entry_offsets(nfproto, (void *)entry)[0]);
-    return t->u.user.name;
-}

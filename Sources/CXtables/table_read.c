@@ -4,6 +4,7 @@
  * the read-only commands decode the entries in place (Kernel/TableBlob.swift).
  */
 #include "CXtables.h"
+#include "entry_layout.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -69,16 +70,9 @@ void *shim_table_read(uint8_t nfproto, const char *name, struct shim_table_info 
     return entries;
 }
 
-/* target_offset and next_offset of an entry of either family. */
-static const uint16_t *entry_offsets_const(uint8_t nfproto, const void *entry)
-{
-    return nfproto == NFPROTO_IPV6 ? &((const struct ip6t_entry *)entry)->target_offset
-                                   : &((const struct ipt_entry *)entry)->target_offset;
-}
-
 int shim_entry_decode(uint8_t nfproto, const void *entry, size_t room, struct shim_entry_facts *facts)
 {
-    size_t header = nfproto == NFPROTO_IPV6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry);
+    size_t header = shim_entry_header_size(nfproto);
     if (room < header)
         return -1;
     const uint16_t *offsets = entry_offsets_const(nfproto, entry);
@@ -152,7 +146,7 @@ bool shim_entry_same_masked(uint8_t nfproto, const void *a, const void *b, const
 {
     if (!same_header(nfproto, a, b))
         return false;
-    size_t header = nfproto == NFPROTO_IPV6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry);
+    size_t header = shim_entry_header_size(nfproto);
     const uint16_t *offsets = entry_offsets_const(nfproto, a);
     const unsigned char *pa = a, *pb = b, *m = mask + header;
     size_t at = header;

@@ -209,8 +209,6 @@ void shim_entry_clear_target_name(uint8_t nfproto, void *_Nonnull entry);
 /// the target by name, revision and userspace size); counters too when asked. A standard
 /// target compares equal here: the caller compares libiptc's labels (verdict or chain).
 bool shim_entries_equivalent(uint8_t nfproto, const void *_Nonnull a, const void *_Nonnull b, bool counters);
-/// The name in an entry's target (a new rule's verdict or chain name before libiptc maps it).
-const char *_Nonnull shim_entry_target_name(uint8_t nfproto, const void *_Nonnull entry);
 /// Whether two entries are the same rule as libiptc's delete and check compare them
 /// (header and offsets, then the bytes of matches and target the mask selects).
 bool shim_entry_same(uint8_t nfproto, const void *_Nonnull a, const void *_Nonnull b,

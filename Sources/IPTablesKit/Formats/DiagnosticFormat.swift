@@ -38,19 +38,15 @@ public enum DiagnosticFormat {
 
     /// The diagnostics as a JSON array, one object per line, keys in a fixed order.
     public static func json(_ list: [Diagnostic]) -> String {
-        if list.isEmpty { return "[]\n" }
-        var out = "[\n"
-        for (i, d) in list.enumerated() {
-            var fields = ["\"file\": " + JSONText.string(d.file)]
-            fields.append("\"line\": " + (d.line.map(String.init) ?? "null"))
-            fields.append("\"column\": " + (d.column.map(String.init) ?? "null"))
-            fields.append("\"severity\": " + JSONText.string(d.severity.rawValue))
-            fields.append("\"message\": " + JSONText.string(d.message))
-            fields.append("\"cause\": " + (d.cause.map(JSONText.string) ?? "null"))
-            fields.append("\"rule\": " + (d.ruleText.map(JSONText.string) ?? "null"))
-            out += "  {" + fields.joined(separator: ", ") + "}" + (i + 1 < list.count ? ",\n" : "\n")
-        }
-        return out + "]\n"
+        JSONText.array(list.map { d in
+            ["\"file\": " + JSONText.string(d.file),
+             "\"line\": " + (d.line.map(String.init) ?? "null"),
+             "\"column\": " + (d.column.map(String.init) ?? "null"),
+             "\"severity\": " + JSONText.string(d.severity.rawValue),
+             "\"message\": " + JSONText.string(d.message),
+             "\"cause\": " + (d.cause.map(JSONText.string) ?? "null"),
+             "\"rule\": " + (d.ruleText.map(JSONText.string) ?? "null")]
+        })
     }
 }
 
@@ -76,5 +72,11 @@ enum JSONText {
             }
         }
         return out + "\""
+    }
+
+    /// Objects (each given as its "key": value fields) as a JSON array, one object per line.
+    static func array(_ objects: [[String]]) -> String {
+        if objects.isEmpty { return "[]\n" }
+        return "[\n" + objects.map { "  {" + $0.joined(separator: ", ") + "}" }.joined(separator: ",\n") + "\n]\n"
     }
 }

@@ -23,16 +23,13 @@ public enum DiffFormat {
 
     /// One JSON object per change: table, chain, change, rule (the save line), position.
     public static func json(_ changes: [TableChange]) -> String {
-        if changes.isEmpty { return "[]\n" }
-        var out = "[\n"
-        for (i, c) in changes.enumerated() {
+        JSONText.array(changes.map { c in
             var fields = ["\"table\": " + JSONText.string(c.table), "\"chain\": " + JSONText.string(c.chain),
                           "\"change\": " + JSONText.string(c.kind.rawValue), "\"line\": " + JSONText.string(c.line)]
             fields.append("\"position\": " + (c.position.map(String.init) ?? "null"))
             if let old = c.oldPolicy { fields.append("\"old_policy\": " + JSONText.string(old)) }
-            out += "  {" + fields.joined(separator: ", ") + "}" + (i + 1 < changes.count ? ",\n" : "\n")
-        }
-        return out + "]\n"
+            return fields
+        })
     }
 
     /// "unchanged" or "changed (+N -M rules)" (chain and policy changes counted apart).

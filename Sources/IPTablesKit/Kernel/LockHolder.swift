@@ -19,14 +19,14 @@ struct LockHolder: Equatable {
     /// does not exist).
     static func of(path: String) -> LockHolder? {
         var st = stat()
-        guard stat(path, &st) == 0, let locks = NftablesBackend.readSmallFile("/proc/locks") else { return nil }
+        guard stat(path, &st) == 0, let locks = TextFile.read("/proc/locks") else { return nil }
         return find(in: locks, device: st.st_dev, inode: st.st_ino)
     }
 
     /// The holder of the file whose lock descriptor is `fd`.
     static func of(descriptor fd: Int32) -> LockHolder? {
         var st = stat()
-        guard fstat(fd, &st) == 0, let locks = NftablesBackend.readSmallFile("/proc/locks") else { return nil }
+        guard fstat(fd, &st) == 0, let locks = TextFile.read("/proc/locks") else { return nil }
         return find(in: locks, device: st.st_dev, inode: st.st_ino)
     }
 
@@ -46,7 +46,7 @@ struct LockHolder: Equatable {
 
     /// /proc/PID/cmdline with its NUL separators as spaces.
     static func commandLine(of pid: Int32) -> String {
-        guard let text = NftablesBackend.readSmallFile("/proc/\(pid)/cmdline") else { return "" }
+        guard let text = TextFile.read("/proc/\(pid)/cmdline") else { return "" }
         let words = text.split(separator: "\0", omittingEmptySubsequences: false)
         return words.joined(separator: " ").trimmingTrailingSpaces()
     }

@@ -53,11 +53,8 @@ public final class MemoryTables: TableProvider {
     /// No tables yet; each comes into being when first opened, as in the kernel.
     public init() {}
 
-    /// The built-in chains of each table the kernel knows, in hook order.
-    static let builtinChains = BuiltinChains.byTable
-
     func open(family: Family, table: String) throws -> TableSession {
-        guard let builtins = MemoryTables.builtinChains[table] else {
+        guard let builtins = BuiltinChains.byTable[table] else {
             throw IPTablesError.kernel(errno: ENOENT, message: "Table does not exist (do you need to insmod?)")
         }
         if states[family, default: [:]][table] == nil {

@@ -7,7 +7,7 @@ import Glibc
 enum NftablesBackend {
     /// The table names iptables-nft uses; an `ip`/`ip6` table of one of these names with a
     /// chain is taken for iptables-nft's.
-    static let iptablesTableNames: Set<String> = ["filter", "nat", "mangle", "raw", "security"]
+    static let iptablesTableNames = Set(BuiltinChains.byTable.keys)
 
     /// One nf_tables table of the family and what it holds.
     struct Table: Equatable {
@@ -28,23 +28,27 @@ enum NftablesBackend {
         var u = utsname()
         uname(&u)
         let release = withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        guard let builtin = readSmallFile("/lib/modules/\(release)/modules.builtin") else { return false }
-        return builtin.split(separator: "\n").contains { $0.hasSuffix("/nf_tables.ko") }
+        // A modular kernel without nf_tables loaded (the usual Debian host): one search of
+        // the list of built-in modules (strstr, no lines split) on every -L, -S and save.
+        guard var builtin = try? TextFile.bytes("/lib/modules/\(release)/modules.builtin") else { return false }
+        builtin.append(0)
+        return builtin.withUnsafeBufferPointer { b in
+            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { strstr($0, "/nf_tables.ko\n") != nil }
+        }
     }
 
-    /// The iptables-nft tables of the family (sorted); empty when nf_tables is absent or
+    /// Whether iptables-nft holds tables of the family; false when nf_tables is absent or
     /// cannot be asked (no permission, no netlink). One dump of the family's chains.
-    static func iptablesTables(_ family: Family) -> [String] {
-        guard isPresent, let chains = try? dump(family, kind: 1) else { return [] }
-        let names = Set(chains.map(\.table)).filter { iptablesTableNames.contains($0) }
-        return names.sorted()
+    static func holdsIPTablesTables(_ family: Family) -> Bool {
+        guard isPresent, let chains = try? dump(family, kind: 1) else { return false }
+        return chains.contains { iptablesTableNames.contains($0.table) }
     }
 
     /// The warning iptables-nft 1.8.9 gives about legacy tables, names swapped: when
     /// iptables-nft holds tables of the family, "# Warning: iptables-nft tables present, use
     /// iptables-nft to see them" (`-save` after the tool name for the save tools); nil otherwise.
     static func presenceWarning(_ family: Family, save: Bool) -> String? {
-        if iptablesTables(family).isEmpty { return nil }
+        guard holdsIPTablesTables(family) else { return nil }
         let tool = family.toolName + "-nft" + (save ? "-save" : "")
         return "# Warning: \(family.toolName)-nft tables present, use \(tool) to see them\n"
     }
@@ -74,19 +78,5 @@ enum NftablesBackend {
             objects.append((String(fields[0]), fields.count > 1 ? String(fields[1]) : ""))
         }
         return objects
-    }
-
-    /// A small text file's contents; nil when it cannot be read.
-    static func readSmallFile(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

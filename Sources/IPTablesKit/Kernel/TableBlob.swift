@@ -19,6 +19,7 @@ final class BlobTable: TableSession {
     let family: Family
     let table: String
     var freesHandle = true
+    let isKernelTable = true
 
     /// One chain: its name (a C string inside the blob for user chains, static for
     /// built-ins), its rules as a range of `rules`, its offsets and what libiptc keeps of it.
@@ -48,17 +49,6 @@ final class BlobTable: TableSession {
     private lazy var names: [String] = chainList.map { String(cString: $0.name) }
     /// Where the last chain lookup was.
     private var cursor = 0
-
-    /// A built-in chain's name by hook number.
-    private static func hookName(_ hook: Int) -> StaticString {
-        switch hook {
-        case 0: return "PREROUTING"
-        case 1: return "INPUT"
-        case 2: return "FORWARD"
-        case 3: return "OUTPUT"
-        default: return "POSTROUTING"
-        }
-    }
 
     /// A built-in verdict's name (libiptc's standard_target_map); nil for one it aborts on.
     private static func verdictName(_ verdict: Int32) -> StaticString? {
@@ -131,7 +121,7 @@ final class BlobTable: TableSession {
                     let hook = hooks[nextHook].hook
                     nextHook += 1
                     guard !sawUserChain, close(&current) else { return false }  // libiptc would append it after them
-                    current = Chain(name: BlobTable.text(BlobTable.hookName(hook)), hook: hook, first: rules.count,
+                    current = Chain(name: BlobTable.text(BuiltinChains.byHook[hook]), hook: hook, first: rules.count,
                                     headOffset: offset, footOffset: offset)
                 }
                 guard current != nil else { return false }
@@ -331,8 +321,7 @@ final class BlobTable: TableSession {
         guard let i = chainIndex(chain) else { throw IPTablesError.kernel(errno: ENOENT) }
         let name = EntryComparison.targetName(family, e)
         let text = String(cString: name)
-        let verdicts: Set<String> = ["", "ACCEPT", "DROP", "QUEUE", "RETURN"]
-        var standard = verdicts.contains(text)
+        var standard = text.isEmpty || Names.isVerdict(text)
         if !standard {
             badRuleWording = false  // libiptc asked whether it names a built-in chain
             if let j = chainIndex(text) {

@@ -43,9 +43,15 @@ protocol TableSession: AnyObject {
     func message(for err: Int32) -> String
     /// Whether closing frees the table's memory (a tool about to exit may skip it).
     var freesHandle: Bool { get set }
+    /// Whether this is the kernel's table (read through libiptc or straight from the
+    /// kernel), not one in memory.
+    var isKernelTable: Bool { get }
 }
 
 extension TableSession {
+    /// Tables are in memory unless they say otherwise.
+    var isKernelTable: Bool { false }
+
     /// The target label as a String.
     func targetName(of entry: UnsafeRawPointer) -> String { String(cString: targetLabel(of: entry)) }
 }
@@ -95,6 +101,8 @@ final class LibiptcTable: TableSession {
         self.tc = tc
         self.handle = handle
     }
+
+    let isKernelTable = true
 
     /// Whether deinit frees the handle. A tool that exits right after its last table may
     /// skip it: freeing every rule of a large table is work the kernel does anyway at exit
@@ -152,10 +160,7 @@ final class LibiptcTable: TableSession {
     /// The built-in chains of this table. They carry hook names and no chain is ever made
     /// or renamed into one, so asking libiptc about the five hook names once is exact (a
     /// user chain may take a hook name its table lacks) and spares a lookup per chain.
-    private lazy var builtinNames: [String] = LibiptcTable.hookNames.filter { tc.builtin($0, handle) > 0 }
-
-    /// The names a built-in chain can have, one per netfilter hook.
-    private static let hookNames = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
+    private lazy var builtinNames: [String] = BuiltinChains.byHook.map { "\($0)" }.filter { tc.builtin($0, handle) > 0 }
 
     func isBuiltin(_ name: String) -> Bool {
         let length = name.utf8.count

@@ -77,14 +77,14 @@ enum EntryComparison {
     /// The name in an encoded entry's target: an extension, a verdict or a chain (as a
     /// new rule carries it before libiptc maps it), "" for none.
     static func targetName(_ family: Family, _ entry: UnsafeRawPointer) -> UnsafePointer<CChar> {
-        shim_entry_target_name(family.nfproto, entry)
+        shim_target_name(shim_entry_target(family.nfproto, entry))
     }
 
     /// Makes a rule read from the table fit to be appended as a new one: its target named
     /// by libiptc's label (a verdict or chain: libiptc maps that name), counters zeroed unless kept.
     static func prepareForAppend(_ family: Family, _ entry: UnsafeMutableRawPointer, label: UnsafePointer<CChar>,
                                  keepCounters: Bool) {
-        if shim_entry_target_name(family.nfproto, entry).pointee == 0 {
+        if targetName(family, entry).pointee == 0 {
             shim_entry_set_target_name(family.nfproto, entry, label)
         }
         if !keepCounters { shim_entry_set_counters(family.nfproto, entry, 0, 0) }

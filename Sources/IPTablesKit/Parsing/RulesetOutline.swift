@@ -24,6 +24,12 @@ struct RulesetOutline {
     private(set) var lines: [Range<Int>] = []
     private(set) var blocks: [Block] = []
 
+    /// The tables the file names, in order, once each.
+    var tableNames: [String] {
+        var seen: Set<String> = []
+        return blocks.map(\.table).filter { seen.insert($0).inserted }
+    }
+
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         // Lines as restore's fgets reads them: at most 10,239 bytes each (a longer line is

@@ -5,11 +5,16 @@ struct ApplyFile {
     let family: Family
     let path: String
     let text: [UInt8]
-
+    /// The file's tables and lines, parsed once.
+    let outline: RulesetOutline
     /// The tables the file names, in order, once each.
-    var tables: [String] {
-        var seen: Set<String> = []
-        return RulesetOutline(text).blocks.map(\.table).filter { seen.insert($0).inserted }
+    var tables: [String] { outline.tableNames }
+
+    init(family: Family, path: String, text: [UInt8]) {
+        self.family = family
+        self.path = path
+        self.text = text
+        outline = RulesetOutline(text)
     }
 }
 
@@ -30,6 +35,8 @@ final class ApplyRun {
     /// The tables as they were before, per family (iptables-save -c text).
     private(set) var snapshots: [Family: [UInt8]] = [:]
     private var contexts: [Family: XtablesContext] = [:]
+    /// The tables as the apply left them, per family, once read.
+    private var applied: [Family: [UInt8]] = [:]
 
     init(files: [ApplyFile]) { self.files = files }
 
@@ -62,11 +69,11 @@ final class ApplyRun {
                 try restore(f.text, family: f.family, counters: false)
             } catch let e as IPTablesError {
                 let line = e.location?.line
-                let table = line.flatMap { RulesetOutline(f.text).block(containing: $0)?.table } ?? "?"
+                let table = line.flatMap { f.outline.block(containing: $0)?.table } ?? "?"
                 let renderer = ErrorRenderer(programName: f.family.toolName + "-restore", version: XtablesVersion.string, line: line)
                 // The failing file's tables committed before the failing line, and every
                 // table of the files before it, go back; nothing else was touched.
-                let committed = RulesetOutline(f.text).blocks.filter { ($0.commitLine ?? Int.max) < (line ?? 0) }.map(\.table)
+                let committed = f.outline.blocks.filter { ($0.commitLine ?? Int.max) < (line ?? 0) }.map(\.table)
                 let ok = rollBack(files[0..<i]) && rollBack(f, tables: committed)
                 throw ApplyFailure(family: f.family, table: table, message: renderer.render(e), rolledBack: ok)
             }
@@ -101,7 +108,7 @@ final class ApplyRun {
                 out += outline.text { $0 >= b.openLine && $0 <= end }
             } else {
                 var block = "*\(t)\n"
-                for chain in MemoryTables.builtinChains[t] ?? [] { block += ":\(chain) ACCEPT [0:0]\n" }
+                for chain in BuiltinChains.byTable[t] ?? [] { block += ":\(chain) ACCEPT [0:0]\n" }
                 out += Array((block + "COMMIT\n").utf8)
             }
         }
@@ -121,12 +128,20 @@ final class ApplyRun {
         var lines: [String] = []
         for f in files {
             let before = SavedTables(String(decoding: snapshots[f.family] ?? [], as: UTF8.self))
-            let after = SavedTables(String(decoding: try save(f.family, counters: false), as: UTF8.self))
+            let after = SavedTables(String(decoding: try appliedText(f.family), as: UTF8.self))
             for t in f.tables {
                 let changes = TableDiff.changes(from: before, to: after, tables: [t])
                 lines.append("\(f.family.name) \(t): \(DiffFormat.summary(changes))")
             }
         }
         return lines
+    }
+
+    /// The tables of a family as the apply left them (save text, no counters), read once.
+    func appliedText(_ family: Family) throws -> [UInt8] {
+        if let t = applied[family] { return t }
+        let t = try save(family, counters: false)
+        applied[family] = t
+        return t
     }
 }

@@ -80,7 +80,7 @@ public enum ApplyTool {
         guard geteuid() == 0 else { return fail("changing the tables needs root", status: 3) }
         var files: [ApplyFile] = []
         for (family, path) in request.files {
-            do { files.append(ApplyFile(family: family, path: path, text: try CheckTool.read(path))) } catch let e as IPTablesError {
+            do { files.append(ApplyFile(family: family, path: path, text: try TextFile.bytes(path))) } catch let e as IPTablesError {
                 return fail(e.message, status: 2)
             } catch { return 2 }
         }
@@ -158,7 +158,7 @@ public enum ApplyTool {
         // Wait for the timer's verdict (it is this process's child).
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        guard let result = PendingApply.readText(PendingApply.resultPath)?.trimmingNewline() else {
+        guard let result = TextFile.read(PendingApply.resultPath)?.trimmingNewline() else {
             // The timer died without a word: this process still has the snapshot.
             unlink(PendingApply.pendingPath)
             let lock = try? XtablesLock(wait: -1)
@@ -197,7 +197,7 @@ public enum ApplyTool {
             return 0
         }
         out.write("nothing pending\n")
-        if let r = PendingApply.readText(PendingApply.resultPath) { out.write("last: \(r)") }
+        if let r = TextFile.read(PendingApply.resultPath) { out.write("last: \(r)") }
         return 1
     }
 

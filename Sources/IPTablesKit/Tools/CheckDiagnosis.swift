@@ -101,7 +101,7 @@ struct CheckDiagnosis {
 
     /// The built-in and declared chains of a table up to a line.
     private func declaredChains(_ table: String, before line: Int) -> [String] {
-        var names = (MemoryTables.builtinChains[table] ?? []) + (liveChains[table] ?? [])
+        var names = (BuiltinChains.byTable[table] ?? []) + (liveChains[table] ?? [])
         for b in outline.blocks where b.table == table && b.openLine < line {
             names += b.chains.filter { $0.line < line }.map(\.name)
         }
@@ -131,7 +131,7 @@ struct CheckDiagnosis {
             if let first = outline.block(containing: f.line)?.chains.first(where: { $0.name == name && $0.line < f.line }) {
                 return "chain `\(name)' is already declared at line \(first.line)"
             }
-            if MemoryTables.builtinChains[f.table]?.contains(name) == true { return nil }
+            if BuiltinChains.byTable[f.table]?.contains(name) == true { return nil }
             return "chain `\(name)' already exists in table \(f.table)"
         }
         if message.hasPrefix("Bad argument"), quoted.hasPrefix("*") {
@@ -173,7 +173,7 @@ struct CheckDiagnosis {
         if let other = others.first {
             return "`\(name)' is a chain of table \(other), not of table \(f.table): rules jump only to chains of their own table"
         }
-        let chains = declaredChains(f.table, before: f.line).filter { !(MemoryTables.builtinChains[f.table] ?? []).contains($0) }
+        let chains = declaredChains(f.table, before: f.line).filter { !(BuiltinChains.byTable[f.table] ?? []).contains($0) }
         let nearChains = NearestName.suggestions(for: name, among: chains)
         if !nearChains.isEmpty {
             return "no chain `\(name)' is declared in table \(f.table); " + NearestName.hint(nearChains)

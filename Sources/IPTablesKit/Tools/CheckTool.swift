@@ -89,7 +89,7 @@ public enum CheckTool {
         for file in request.files {
             let report: CheckReport
             do {
-                let text = try read(file)
+                let text = try TextFile.bytes(file)
                 let family = request.family ?? RulesetOutline.savedFamily(text) ?? defaultFamily
                 if checkers[family] == nil { checkers[family] = try RulesetChecker(family: family) }
                 report = try checkers[family]!.check(text, file: file, options: request.options)
@@ -109,24 +109,5 @@ public enum CheckTool {
         if request.json { output.write(DiagnosticFormat.json(all)) }
         output.flush()
         return status
-    }
-
-    /// The bytes of a file, or of standard input for "-".
-    static func read(_ file: String) throws -> [UInt8] {
-        let fd = file == "-" ? 0 : open(file, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw IPTablesError(.other, "cannot open \(file): \(String(cString: strerror(errno)))", style: .plain)
-        }
-        defer { if fd != 0 { close(fd) } }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = Glibc.read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw IPTablesError(.other, "cannot read \(file): \(String(cString: strerror(errno)))", style: .plain) }
-            if n == 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
-        return bytes
     }
 }

@@ -103,8 +103,7 @@ struct CommandRunner {
     /// Where iptables-nft warns of legacy tables (-L and -S, before the listing, whether or
     /// not it then succeeds), ours warns of iptables-nft's tables: the kernel's tables only.
     private func warnOfNftTables() {
-        guard session is LibiptcTable || session is BlobTable,
-              let text = NftablesBackend.presenceWarning(family, save: false) else { return }
+        guard session.isKernelTable, let text = NftablesBackend.presenceWarning(family, save: false) else { return }
         context.warn(text)
     }
 

@@ -27,7 +27,7 @@ enum PendingApply {
 
     /// The pending apply, if one waits and its timer lives.
     static func current() -> State? {
-        guard let text = readText(pendingPath) else { return nil }
+        guard let text = TextFile.read(pendingPath) else { return nil }
         var s = State(pid: 0, deadline: 0, files: [])
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
@@ -58,7 +58,7 @@ enum PendingApply {
         mkdir(directory, 0o700)
         for f in files {
             guard writeBytes(snapshotPath(f.family), run.snapshots[f.family] ?? []),
-                  writeBytes(appliedPath(f.family), try run.save(f.family, counters: false)) else {
+                  writeBytes(appliedPath(f.family), try run.appliedText(f.family)) else {
                 throw IPTablesError(.other, "cannot write the snapshot in \(directory): \(String(cString: strerror(errno)))", style: .plain)
             }
         }
@@ -115,19 +115,6 @@ enum PendingApply {
         chdir("/")
     }
 
-    static func readText(_ path: String) -> String? {
-        guard let f = fopen(path, "re") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n == 0 { break }
-            out += buffer[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     @discardableResult
     static func writeText(_ path: String, _ text: String) -> Bool { writeBytes(path, Array(text.utf8)) }
 
@@ -164,7 +151,7 @@ struct ConfirmTimer {
             let lock = try XtablesLock(wait: -1)
             defer { lock.release() }
             for f in files {
-                let applied = SavedTables(PendingApply.readText(PendingApply.appliedPath(f.family)) ?? "")
+                let applied = SavedTables(TextFile.read(PendingApply.appliedPath(f.family)) ?? "")
                 let now = SavedTables(String(decoding: try run.save(f.family, counters: false), as: UTF8.self))
                 if !TableDiff.changes(from: applied, to: now, tables: f.tables).isEmpty {
                     note += "; \(f.family.name) tables were changed by another writer since the apply, rolled back all the same"
@@ -182,7 +169,7 @@ struct ConfirmTimer {
 
     /// Whether `confirm` renamed this timer's pending file to `confirmed`.
     private func isConfirmed() -> Bool {
-        guard let text = PendingApply.readText(PendingApply.confirmedPath) else { return false }
+        guard let text = TextFile.read(PendingApply.confirmedPath) else { return false }
         return text.hasPrefix("pid=\(getpid())\n")
     }
 

@@ -24,24 +24,25 @@ public final class RulesetDiff {
     /// tables the file names. Throws the error restore would stop at (its location: the line).
     public func changes(from base: [UInt8], applying file: [UInt8], noflush: Bool = false) throws -> [TableChange] {
         try context.activate()
-        let before = try savedThroughMemory([(base, false)])
-        let after = try savedThroughMemory([(base, false), (file, noflush)])
-        let named = RulesetOutline(file).blocks.map(\.table)
-        var seen: Set<String> = []
-        let tables = named.filter { seen.insert($0).inserted }
-        return TableDiff.changes(from: SavedTables(before), to: SavedTables(after), tables: tables)
+        let memory = MemoryTables()
+        try restore(base, into: memory, noflush: false)
+        let before = try saved(memory)
+        try restore(file, into: memory, noflush: noflush)
+        let after = try saved(memory)
+        return TableDiff.changes(from: SavedTables(before), to: SavedTables(after), tables: RulesetOutline(file).tableNames)
     }
 
-    /// Restores the texts in turn into tables in memory, then saves them all.
-    private func savedThroughMemory(_ inputs: [([UInt8], Bool)]) throws -> String {
-        let memory = MemoryTables()
-        for (text, noflush) in inputs {
-            var renderer = ErrorRenderer(programName: context.programName, version: XtablesVersion.string)
-            var arguments = [context.programName]
-            if noflush { arguments.append("--noflush") }
-            _ = try RestoreTool.run(arguments, context: context, tables: memory, renderer: &renderer,
-                                    input: String(decoding: text, as: UTF8.self))
-        }
-        return String(decoding: try SaveTool.text(context: context, tables: memory), as: UTF8.self)
+    /// Restores a text into tables in memory (throws restore's error).
+    private func restore(_ text: [UInt8], into memory: MemoryTables, noflush: Bool) throws {
+        var renderer = ErrorRenderer(programName: context.programName, version: XtablesVersion.string)
+        var arguments = [context.programName]
+        if noflush { arguments.append("--noflush") }
+        _ = try RestoreTool.run(arguments, context: context, tables: memory, renderer: &renderer,
+                                input: String(decoding: text, as: UTF8.self))
+    }
+
+    /// The tables in memory as save text.
+    private func saved(_ memory: MemoryTables) throws -> String {
+        String(decoding: try SaveTool.text(context: context, tables: memory), as: UTF8.self)
     }
 }

@@ -4,7 +4,9 @@ import Glibc
 /// waiting for the lock: per family, the tables each backend holds (legacy x_tables from
 /// the kernel's table names, nf_tables over netlink) with their chain and rule counts, and
 /// which program the `iptables`/`ip6tables` alternative selects; then who holds the xtables
-/// lock and whether an `apply --confirm` is pending.
+/// lock and whether an `apply --confirm` is pending. Its values are public copies of the
+/// internal ones (`NftablesBackend.Table`, `LockHolder`, `PendingApply.State`), so the
+/// library's users see plain fields.
 public struct SystemStatus {
     /// One table of one backend.
     public struct TableCount: Equatable {
@@ -87,7 +89,7 @@ public struct SystemStatus {
         let kernel = KernelTables(locking: false)
         do {
             let counts = try kernel.loadedTables(family: family).map { name -> TableCount in
-                let session = try kernel.open(family: family, table: name)
+                let session = try kernel.openForReading(family: family, table: name)
                 let chains = session.chains()
                 let rules = chains.reduce(0) { $0 + session.rules(of: $1).count }
                 return TableCount(name: name, chains: chains.count, rules: rules, iptablesNft: false)
@@ -121,7 +123,7 @@ public struct SystemStatus {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/etc/alternatives/\(name)", &buffer, buffer.count - 1)
         let value = n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
-        let admin = NftablesBackend.readSmallFile("/var/lib/dpkg/alternatives/\(name)")
+        let admin = TextFile.read("/var/lib/dpkg/alternatives/\(name)")
         let mode = admin?.split(separator: "\n").first.map(String.init)
         return Alternative(name: name, value: value, mode: mode)
     }

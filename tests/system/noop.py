@@ -61,6 +61,10 @@ CASES = [
                                            "-A INPUT -p tcp").replace("-j ACCEPT\n-A INPUT -m statistic",
                                                                       "-j ACCEPT\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m statistic"), {"filter"}),
     ("a policy changed", [], SAME.replace(":OUTPUT ACCEPT", ":OUTPUT DROP", 1), {"filter"}),
+    ("a policy changed, then back", [], SAME.replace(":OUTPUT ACCEPT [0:0]\n", ":OUTPUT DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n", 1), {"filter"}),
+    ("a policy and a rule changed", [], SAME.replace(":OUTPUT ACCEPT", ":OUTPUT DROP", 1).replace("--dport 22", "--dport 2222"), {"filter"}),
+    ("a bad policy name", [], SAME.replace(":OUTPUT ACCEPT", ":OUTPUT BOGUS", 1), set()),
+    ("a policy on a user chain", [], SAME.replace(":KUBE-MARK - [0:0]", ":KUBE-MARK ACCEPT [0:0]"), set()),
     ("a chain added", [], SAME.replace(":KUBE-SEP-B - [0:0]\n", ":KUBE-SEP-B - [0:0]\n:NEW - [0:0]\n"), {"filter"}),
     ("a chain left out", [], SAME.replace(":DOCKER - [0:0]\n", "").replace("-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n", "")
      .replace("-A DOCKER -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n", ""), {"nat"}),

@@ -236,6 +236,7 @@ final class BlobTable: TableSession {
     /// built-in, or a binary search of the user chains, which are sorted by strcmp.
     private func chainIndex(_ name: String) -> Int? {
         name.withCString { n -> Int? in
+            if chainList.count > BlobTable.hashedAbove { return hashedIndex(n) }
             if cursor < chainList.count, strcmp(chainList[cursor].name, n) == 0 { return cursor }
             if cursor + 1 < chainList.count, strcmp(chainList[cursor + 1].name, n) == 0 {
                 cursor += 1
@@ -258,6 +259,51 @@ final class BlobTable: TableSession {
             }
             return nil
         }
+    }
+
+    /// Above this many chains, names are found through `slots` rather than by binary search
+    /// (tens of thousands of names spread over the blob cost a cache miss per comparison).
+    private static let hashedAbove = 256
+
+    /// The chains in an open-addressed table keyed by `nameHash`: each slot holds the
+    /// hash's low 32 bits and the chain's index plus one (0: empty), so a probe reads a
+    /// name only when its hash matches. Built at the first lookup; a power of two long.
+    private lazy var slots: [(hash: UInt32, chain: Int32)] = {
+        let wanted = max(16, chainList.count * 2)
+        var table = [(hash: UInt32, chain: Int32)](repeating: (0, 0), count: 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount))
+        let mask = table.count - 1
+        for (i, c) in chainList.enumerated() {
+            let h = BlobTable.nameHash(c.name)
+            var at = Int(truncatingIfNeeded: h) & mask
+            while table[at].chain != 0 { at = (at + 1) & mask }
+            table[at] = (UInt32(truncatingIfNeeded: h), Int32(i + 1))
+        }
+        return table
+    }()
+
+    /// FNV-1a of a C string (names are short; no String is made for them).
+    private static func nameHash(_ name: UnsafePointer<CChar>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var p = name
+        while p.pointee != 0 {
+            h = (h ^ UInt64(UInt8(bitPattern: p.pointee))) &* 0x100_0000_01b3
+            p += 1
+        }
+        return h
+    }
+
+    /// A chain by name through `slots`.
+    private func hashedIndex(_ name: UnsafePointer<CChar>) -> Int? {
+        let h = BlobTable.nameHash(name)
+        let low = UInt32(truncatingIfNeeded: h)
+        let mask = slots.count - 1
+        var at = Int(truncatingIfNeeded: h) & mask
+        while slots[at].chain != 0 {
+            let i = Int(slots[at].chain) - 1
+            if slots[at].hash == low, strcmp(chainList[i].name, name) == 0 { return i }
+            at = (at + 1) & mask
+        }
+        return nil
     }
 
     func rules(of chain: String) -> [UnsafeRawPointer] {
@@ -288,6 +334,9 @@ final class BlobTable: TableSession {
         }
         return BlobTable.text(BlobTable.empty)
     }
+
+    /// Whether an entry lies in this table's blob.
+    func holds(_ entry: UnsafeRawPointer) -> Bool { entry >= base && entry < base + Int(size) }
 
     func isBuiltin(_ name: String) -> Bool { chainIndex(name).map { chainList[$0].hook != nil } ?? false }
     func isChain(_ name: String) -> Bool { chainIndex(name) != nil }

@@ -66,11 +66,18 @@ protocol TableProvider: AnyObject {
     var needsLock: Bool { get }
     /// Opens a table for a command that only reads it (listing, saving).
     func openForReading(family: Family, table: String) throws -> TableSession
+    /// Opens a table a flushing restore replaces: read as it is until its first change.
+    func openForReplacing(family: Family, table: String) throws -> TableSession
 }
 
 extension TableProvider {
     /// By default the same as `open`.
     func openForReading(family: Family, table: String) throws -> TableSession {
+        try open(family: family, table: table)
+    }
+
+    /// By default the same as `open`.
+    func openForReplacing(family: Family, table: String) throws -> TableSession {
         try open(family: family, table: table)
     }
 }
@@ -282,6 +289,13 @@ final class KernelTables: TableProvider {
     /// fails the same way, with its own words, after trying modprobe as iptables does).
     func openForReading(family: Family, table: String) throws -> TableSession {
         if let t = BlobTable.read(family: family, table: table) { return t }
+        return try open(family: family, table: table)
+    }
+
+    /// Read straight from the kernel until the restore changes it (`ReplacingTable`), or
+    /// through libiptc from the start as `openForReading` falls back.
+    func openForReplacing(family: Family, table: String) throws -> TableSession {
+        if let t = ReplacingTable.read(family: family, table: table) { return t }
         return try open(family: family, table: table)
     }
 

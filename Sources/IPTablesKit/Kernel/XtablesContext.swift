@@ -62,6 +62,9 @@ public final class XtablesContext {
     /// Forgets the chains restore announced (a new run).
     func resetAnnouncements() { announced = [:] }
 
+    /// Makes room for this many more announcements (a table's chains, declared again).
+    func expectAnnouncements(_ count: Int) { announced.reserveCapacity(announced.count + count) }
+
     /// Whether restore has declared this chain name.
     func isAnnounced(_ name: String) -> Bool { announced[name] != nil }
 

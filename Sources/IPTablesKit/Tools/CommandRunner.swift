@@ -211,7 +211,8 @@ struct CommandRunner {
     /// chains and no target at all; unknown names fail as iptables reports them.
     private func resolveTarget() throws {
         let jump = command.jumpTo
-        let jumpIsChain = !jump.isEmpty && session.isChain(jump)
+        // A restore comparing with the live table knows the chains its next rule jumps to.
+        let jumpIsChain = !jump.isEmpty && (lazy?.nextJumps(in: chain, to: jump) == true || session.isChain(jump))
         let rule = command.rule
         if rule.hasTarget && jumpIsChain {
             context.warn("Warning: using chain \(jump), not extension\n")

@@ -9,25 +9,27 @@ import Glibc
 /// than an append, `materialize` brings the table to what the normal path would hold by
 /// then (flushed, the rules taken so far appended again), and restore goes on as usual.
 final class LazyReplace {
-    /// One live chain: its rules (pointers into the session's copy, valid while it is
-    /// unchanged) and how many of them the block has matched so far.
-    private final class LiveChain {
-        let rules: [UnsafeRawPointer]
+    /// One live chain: where its rules are in `rules` and `labels`, how many of them the
+    /// block has matched so far, and whether the block declared it.
+    private struct LiveChain {
+        var first: Int
+        var count: Int
         var cursor = 0
         var declared: Bool
-
-        init(rules: [UnsafeRawPointer], declared: Bool) {
-            self.rules = rules
-            self.declared = declared
-        }
     }
 
     private let session: TableSession
     private let family: Family
-    private var live: [String: LiveChain] = [:]
+    /// The live chains in the session's order, and their positions by name.
+    private var chains: [LiveChain] = []
+    private var index: [String: Int] = [:]
+    /// Every live rule (pointers into the session's copy, valid while it is unchanged) and
+    /// its target label, chain after chain.
+    private var rules: [UnsafeRawPointer] = []
+    private var labels: [UnsafePointer<CChar>] = []
     /// The chain of the last append (a ruleset appends to one chain many times in a row).
     private var lastName = ""
-    private var lastChain: LiveChain?
+    private var lastChain = -1
     /// The rules matched with the counters the file gave them (-c with [p:b]), by chain:
     /// the only ones whose live counters are kept when the table is rebuilt.
     private var counted: [String: Set<Int>] = [:]
@@ -37,19 +39,58 @@ final class LazyReplace {
     private(set) var active = true
     /// Brings the table to the normal path's state (set by restore: flush, then `replay`).
     var materializer: (() throws -> Void)?
+    /// The last comparison of a tool about to exit, kept reachable rather than freed
+    /// (freeing it is work the exit does anyway; memory checkers see it still in use).
+    nonisolated(unsafe) static var leftToExit: LazyReplace?
 
-    /// Reads the live table (rules and their labels stay in the session's copy).
+    /// Reads the live table (rules and their labels stay in the session's copy). Labels
+    /// are asked for here, chain after chain in the table's order, which is the order a
+    /// session answers fastest; the block's appends come in the file's order.
     init(_ session: TableSession) {
         self.session = session
         family = session.family
-        let builtins = Set(BuiltinChains.byTable[session.table] ?? [])
-        for name in session.chains() {
-            live[name] = LiveChain(rules: session.rules(of: name), declared: builtins.contains(name))
+        let names = session.chains()
+        // Built-ins come first (and need no declaration); no user chain takes their names.
+        let builtins = BuiltinChains.byTable[session.table] ?? []
+        let builtinCount = names.prefix { builtins.contains($0) }.count
+        chains.reserveCapacity(names.count)
+        index.reserveCapacity(names.count)
+        for (n, name) in names.enumerated() {
+            let live = session.rules(of: name)
+            index[name] = chains.count
+            chains.append(LiveChain(first: rules.count, count: live.count, declared: n < builtinCount))
+            rules += live
+            for e in live { labels.append(session.targetLabel(of: e)) }
         }
     }
 
+    /// Whether the next live rule of the chain jumps (or goes) to the named user chain: then
+    /// that chain exists, as long as the comparison runs (nothing was deleted yet), and the
+    /// caller need not look it up.
+    func nextJumps(in chain: String, to name: String) -> Bool {
+        guard active, select(chain) else { return false }
+        let c = chains[lastChain]
+        guard c.cursor < c.count else { return false }
+        let at = c.first + c.cursor
+        guard EntryComparison.targetName(family, rules[at]).pointee == 0 else { return false }
+        let label = labels[at]
+        guard label.pointee != 0, !Names.isVerdict(name) else { return false }
+        return name.withCString { strcmp($0, label) == 0 }
+    }
+
+    /// Makes `lastChain` the named chain; false when it is not a live one.
+    private func select(_ chain: String) -> Bool {
+        if lastChain < 0 || lastName != chain {
+            lastName = chain
+            lastChain = index[chain] ?? -1
+        }
+        return lastChain >= 0
+    }
+
     /// The block declared a live user chain (kept, as restore keeps it).
-    func declare(_ chain: String) { live[chain]?.declared = true }
+    func declare(_ chain: String) {
+        if let i = index[chain] { chains[i].declared = true }
+    }
 
     /// A policy is set: a change unless it is the live one (counters too when given).
     func setPolicy(_ chain: String, _ name: String, counters: (UInt64, UInt64)?) {
@@ -62,27 +103,25 @@ final class LazyReplace {
     /// `standard`: the entry's target is the standard one (verdict, jump or none), which a
     /// live rule read from the kernel names "" (a chain may share an extension's name).
     func take(_ chain: String, _ entry: UnsafeRawPointer, counters: Bool, standard: Bool) -> Bool {
-        guard active else { return false }
-        if lastChain == nil || lastName != chain {
-            lastName = chain
-            lastChain = live[chain]
-        }
         // Every live user chain is declared by now (one that is not makes restore delete it,
         // which materializes first): a jump to a live chain jumps to a declared one.
-        guard let c = lastChain, c.declared, c.cursor < c.rules.count else { return false }
-        let old = c.rules[c.cursor]
+        guard active, select(chain) else { return false }
+        let c = chains[lastChain]
+        guard c.declared, c.cursor < c.count else { return false }
+        let at = c.first + c.cursor
+        let old = rules[at]
         guard (EntryComparison.targetName(family, old).pointee == 0) == standard,
-              strcmp(session.targetLabel(of: old), EntryComparison.targetName(family, entry)) == 0,
+              strcmp(labels[at], EntryComparison.targetName(family, entry)) == 0,
               EntryComparison.same(family, entry, old, counters: counters) else { return false }
         if counters { counted[chain, default: []].insert(c.cursor) }
-        c.cursor += 1
+        chains[lastChain].cursor += 1
         return true
     }
 
     /// Whether the block rebuilt the live table exactly: every live rule matched, no
     /// policy changed. (New or deleted chains have materialized it already.)
     var unchanged: Bool {
-        active && !changed && live.values.allSatisfy { $0.cursor == $0.rules.count && $0.declared }
+        active && !changed && chains.allSatisfy { $0.cursor == $0.count && $0.declared }
     }
 
     /// Stops comparing and brings the table to the normal path's state.
@@ -97,18 +136,19 @@ final class LazyReplace {
     /// rule is, with zero counters unless the file gave them. One 8-aligned buffer per chain.
     func copyTaken() -> [TakenCopies] {
         var out: [TakenCopies] = []
-        for (name, c) in live where c.cursor > 0 {
-            let sizes = (0..<c.cursor).map { EntryComparison.size(family, c.rules[$0]) }
+        for (name, i) in index where chains[i].cursor > 0 {
+            let c = chains[i]
+            let taken = c.first..<(c.first + c.cursor)
+            let sizes = taken.map { EntryComparison.size(family, rules[$0]) }
             let copies = TakenCopies(chain: name, size: sizes.reduce(0, +))
-            var at = 0
-            for i in 0..<c.cursor {
-                let e = c.rules[i]
-                let copy = copies.buffer + at
-                copy.copyMemory(from: e, byteCount: sizes[i])
-                let keepCounters = counted[name]?.contains(i) ?? false
-                EntryComparison.prepareForAppend(family, copy, label: session.targetLabel(of: e), keepCounters: keepCounters)
-                copies.offsets.append(at)
-                at += sizes[i]
+            var offset = 0
+            for (k, r) in taken.enumerated() {
+                let copy = copies.buffer + offset
+                copy.copyMemory(from: rules[r], byteCount: sizes[k])
+                let keepCounters = counted[name]?.contains(k) ?? false
+                EntryComparison.prepareForAppend(family, copy, label: labels[r], keepCounters: keepCounters)
+                copies.offsets.append(offset)
+                offset += sizes[k]
             }
             out.append(copies)
         }

@@ -160,7 +160,10 @@ final class Restore {
             return true
         }
         committed = nil
-        guard let s = try? tables.open(family: family, table: table) else {
+        // A flushing restore reads the table as it is until its first change (ReplacingTable).
+        let replacing = !settings.noflush && !settings.testing
+        guard let s = try? (replacing ? tables.openForReplacing(family: family, table: table)
+                                      : tables.open(family: family, table: table)) else {
             throw IPTablesError.parameter("\(name): unable to initialize table '\(table)'")
         }
         session = s
@@ -187,6 +190,7 @@ final class Restore {
             doomedChains = Array(chains.dropFirst(builtins))
             if verbose { for chain in doomedChains { context.output.write("Deleting chain `\(chain)'\n") } }
             doomedNames = Set(doomedChains)
+            context.expectAnnouncements(doomedChains.count)
         }
         return true
     }
@@ -426,6 +430,9 @@ final class Restore {
             if l.unchanged {
                 unchanged = true
                 lazy = nil
+                // Tens of thousands of chains and rules compared: a tool about to exit
+                // leaves that memory to the exit.
+                if context.endsWithProcess { LazyReplace.leftToExit = l }
             } else {
                 do { try l.materialize() } catch {
                     lastFailure = ((error as? IPTablesError) ?? IPTablesError.kernel(errno: EINVAL), nil)

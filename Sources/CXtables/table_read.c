@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
@@ -18,23 +17,6 @@
 /* ipt_getinfo and ip6t_getinfo, ipt_get_entries and ip6t_get_entries have one layout. */
 _Static_assert(sizeof(struct ipt_getinfo) == sizeof(struct ip6t_getinfo), "getinfo layouts");
 _Static_assert(sizeof(struct ipt_get_entries) == sizeof(struct ip6t_get_entries), "get_entries layouts");
-
-/* Blobs of big tables (a kube-proxy table of 100k rules is ~60 MB) are placed on huge-page
- * boundaries and offered transparent huge pages: the kernel's copy then faults in 2 MB at a
- * time instead of 4 KB (tens of thousands of faults fewer). Still one malloc block: free()
- * releases it. Small blobs take a plain malloc. */
-enum { huge_page = 2 << 20 };
-
-static void *blob_alloc(size_t total)
-{
-    if (total < 2 * (size_t)huge_page)
-        return malloc(total);
-    void *p = NULL;
-    if (posix_memalign(&p, huge_page, total) != 0)
-        return NULL;
-    (void)madvise(p, total & ~((size_t)huge_page - 1), MADV_HUGEPAGE);
-    return p;
-}
 
 void *shim_table_read(uint8_t nfproto, const char *name, struct shim_table_info *info)
 {
@@ -59,7 +41,7 @@ void *shim_table_read(uint8_t nfproto, const char *name, struct shim_table_info 
         return NULL;
     }
     size_t total = sizeof(struct ipt_get_entries) + gi.size;
-    struct ipt_get_entries *entries = blob_alloc(total);
+    struct ipt_get_entries *entries = malloc(total);
     if (entries == NULL) {
         close(fd);
         errno = ENOMEM;

@@ -20,7 +20,7 @@ extension RuleDraft {
     /// Uses the standard target with a label: a verdict, a chain, or "" for none.
     func useStandardTarget(_ label: String, setRevision: Bool) throws {
         var t: UnsafeMutablePointer<xtables_target>?
-        guard shim_standard_target(label, setRevision, &t) == 0 else { throw IPTablesError.caught() }
+        guard label.withCString({ shim_standard_target($0, setRevision, &t) }) == 0 else { throw IPTablesError.caught() }
         target = t
     }
 

@@ -363,6 +363,8 @@ final class RuleParser {
         let ruleish: Commands = [.append, .delete, .deleteNum, .check, .insert, .replace]
         guard result.commands == result.commands.intersection(ruleish), !result.commands.isEmpty,
               let chain = result.chain else { return }
+        // Only rules with an interface are checked (no chain names compared for the rest).
+        guard result.options.contains(.outInterface) || result.options.contains(.inInterface) else { return }
         if (chain == "PREROUTING" || chain == "INPUT") && result.options.contains(.outInterface) {
             throw IPTablesError.parameter("Can't use -o with \(chain)\n")
         }

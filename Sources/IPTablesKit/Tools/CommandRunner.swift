@@ -173,8 +173,9 @@ struct CommandRunner {
     private func runRuleCommand() throws {
         try resolveTarget()
         let c = command.commands
-        let targetName = command.rule.targetName
-        // The -v echo's printer, made only when asked for (a restore runs this per line).
+        // The -v echo's printer and target name, made only when asked for (a restore runs
+        // this per line).
+        let targetName = verbose ? command.rule.targetName : ""
         var echo = verbose ? ListFormat(context: context, session: session) : nil
         defer { echo?.flush() }
         var failure: Error?

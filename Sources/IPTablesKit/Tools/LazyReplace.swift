@@ -43,26 +43,31 @@ final class LazyReplace {
     /// (freeing it is work the exit does anyway; memory checkers see it still in use).
     nonisolated(unsafe) static var leftToExit: LazyReplace?
 
-    /// Reads the live table (rules and their labels stay in the session's copy). Labels
-    /// are asked for here, chain after chain in the table's order, which is the order a
-    /// session answers fastest; the block's appends come in the file's order.
-    init(_ session: TableSession) {
+    /// Reads the live table (rules and their labels stay in the session's copy): `chains`
+    /// are the session's, of which the first `builtins` are the built-ins. Labels are asked
+    /// for here, chain after chain in the table's order, which is the order a session
+    /// answers fastest; the block's appends come in the file's order.
+    init(_ session: TableSession, chains names: [String], builtins: Int) {
         self.session = session
         family = session.family
-        let names = session.chains()
-        // Built-ins come first (and need no declaration); no user chain takes their names.
-        let builtins = BuiltinChains.byTable[session.table] ?? []
-        let builtinCount = names.prefix { builtins.contains($0) }.count
+        builtinCount = builtins
         chains.reserveCapacity(names.count)
         index.reserveCapacity(names.count)
         for (n, name) in names.enumerated() {
             let live = session.rules(of: name)
             index[name] = chains.count
-            chains.append(LiveChain(first: rules.count, count: live.count, declared: n < builtinCount))
+            chains.append(LiveChain(first: rules.count, count: live.count, declared: n < builtins))
             rules += live
             for e in live { labels.append(session.targetLabel(of: e)) }
         }
     }
+
+    /// The number of built-in chains, which come first.
+    private let builtinCount: Int
+
+    /// The block declared a live user chain, by its place among the user chains (kept, as
+    /// restore keeps it).
+    func declareUserChain(_ i: Int) { chains[builtinCount + i].declared = true }
 
     /// Whether the next live rule of the chain jumps (or goes) to the named user chain: then
     /// that chain exists, as long as the comparison runs (nothing was deleted yet), and the
@@ -85,11 +90,6 @@ final class LazyReplace {
             lastChain = index[chain] ?? -1
         }
         return lastChain >= 0
-    }
-
-    /// The block declared a live user chain (kept, as restore keeps it).
-    func declare(_ chain: String) {
-        if let i = index[chain] { chains[i].declared = true }
     }
 
     /// A policy is set: a change unless it is the live one (counters too when given).

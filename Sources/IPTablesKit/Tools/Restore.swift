@@ -117,7 +117,7 @@ final class Restore {
         }
         if first != 0x3A {
             // Chains to delete or create change the table: the lazy comparison ends there.
-            if let l = lazy, !doomedNames.isEmpty || !pendingChains.isEmpty { try l.materialize() }
+            if let l = lazy, doomedLeft > 0 || !pendingChains.isEmpty { try l.materialize() }
             deleteDoomedChains()
             try createPendingChains()
         }
@@ -174,22 +174,24 @@ final class Restore {
             let verbose = settings.verbose > 0
             // Unless testing, the flush waits: the block is compared with the live table
             // first, and an unchanged table is never rewritten (LazyReplace).
-            if !settings.testing {
-                lazy = LazyReplace(s)
-                lazy!.materializer = { [unowned self] in try self.materialize() }
-            }
             let chains = s.chains()
-            for chain in chains {
-                if verbose { context.output.write("Flushing chain `\(chain)'\n") }
-                if lazy == nil { try? s.flush(chain) }
-            }
             // Built-ins come first in libiptc's order (their names are the kernel's: no need
             // to ask libiptc about each of tens of thousands of chains).
             let known = Set(BuiltinChains.byTable[table] ?? [])
             let builtins = chains.prefix { known.isEmpty ? s.isBuiltin($0) : known.contains($0) }.count
+            if !settings.testing {
+                lazy = LazyReplace(s, chains: chains, builtins: builtins)
+                lazy!.materializer = { [unowned self] in try self.materialize() }
+            }
+            for chain in chains {
+                if verbose { context.output.write("Flushing chain `\(chain)'\n") }
+                if lazy == nil { try? s.flush(chain) }
+            }
             doomedChains = Array(chains.dropFirst(builtins))
             if verbose { for chain in doomedChains { context.output.write("Deleting chain `\(chain)'\n") } }
-            doomedNames = Set(doomedChains)
+            doomedIndex = Dictionary(uniqueKeysWithValues: zip(doomedChains, doomedChains.indices))
+            doomedKept = Array(repeating: false, count: doomedChains.count)
+            doomedLeft = doomedChains.count
             context.expectAnnouncements(doomedChains.count)
         }
         return true
@@ -222,16 +224,22 @@ final class Restore {
     /// nothing before that line can tell the difference. A kube-proxy ruleset that replaces
     /// itself so keeps its 70k chains instead of deleting and creating each.
     private var doomedChains: [String] = []
-    private var doomedNames: Set<String> = []
+    /// Where each doomed chain is in `doomedChains`; whether a declaration kept it; how many
+    /// are still doomed. (Marked, not removed: a removal from a big set costs more.)
+    private var doomedIndex: [String: Int] = [:]
+    private var doomedKept: [Bool] = []
+    private var doomedLeft = 0
 
     /// Deletes the flushed chains that no declaration kept. From the last back: libiptc
     /// rebuilds its whole chain index whenever the first chain of an index bucket is
     /// deleted, which first-to-last order does every 40 chains.
     private func deleteDoomedChains() {
         guard !doomedChains.isEmpty, let s = session else { return }
-        for chain in doomedChains.reversed() where doomedNames.contains(chain) { try? s.deleteChain(chain) }
+        for i in doomedChains.indices.reversed() where !doomedKept[i] { try? s.deleteChain(doomedChains[i]) }
         doomedChains = []
-        doomedNames = []
+        doomedIndex = [:]
+        doomedKept = []
+        doomedLeft = 0
     }
 
     /// User chains declared by a run of ":CHAIN - [...]" lines, not yet created. libiptc
@@ -281,9 +289,11 @@ final class Restore {
         // (a declaration that fails ends the restore, so announcing it early changes nothing).
         let repeated = context.announceChain(chain, run: declarationRun) == declarationRun
         var pending = false
-        if !doomedNames.isEmpty && doomedNames.remove(chain) != nil {
+        if doomedLeft > 0, let i = doomedIndex[chain], !doomedKept[i] {
             // Kept, flushed: what deleting and creating it again would leave.
-            lazy?.declare(chain)
+            doomedKept[i] = true
+            doomedLeft -= 1
+            lazy?.declareUserChain(i)
         } else if !s.isBuiltin(chain) {
             if settings.noflush && (repeated || s.isChain(chain)) {
                 if !repeated {

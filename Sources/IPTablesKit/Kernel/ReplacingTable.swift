@@ -50,6 +50,9 @@ final class ReplacingTable: TableSession {
         return w
     }
 
+    /// The blob's layout of the rules, while the blob answers.
+    var layout: RuleLayout? { writer == nil ? blob : nil }
+
     /// Who answers reads: libiptc's copy once it exists.
     private var reader: TableSession { writer ?? blob }
 

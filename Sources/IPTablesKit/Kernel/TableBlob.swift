@@ -15,7 +15,7 @@ import Glibc
 /// its references). Built-ins come in blob order, user chains sorted by strcmp. Anything
 /// libiptc would refuse or treat otherwise makes `decode` return nil, and the caller reads
 /// the table through libiptc instead.
-final class BlobTable: TableSession {
+final class BlobTable: TableSession, RuleLayout {
     let family: Family
     let table: String
     var freesHandle = true
@@ -335,6 +335,15 @@ final class BlobTable: TableSession {
         return BlobTable.text(BlobTable.empty)
     }
 
+    // MARK: - RuleLayout
+
+    var allRules: [UnsafeRawPointer] { rules }
+    var allLabels: [UnsafePointer<CChar>] { labels }
+
+    func ruleRange(ofChainAt i: Int) -> Range<Int> { chainList[i].first..<(chainList[i].first + chainList[i].count) }
+
+    func chainPosition(_ name: String) -> Int? { chainIndex(name) }
+
     /// Whether an entry lies in this table's blob.
     func holds(_ entry: UnsafeRawPointer) -> Bool { entry >= base && entry < base + Int(size) }
 
@@ -407,4 +416,17 @@ final class BlobTable: TableSession {
     func dump(into out: inout LineWriter) throws { throw readOnly() }
     /// Nothing changed: nothing to send.
     func commit() throws {}
+}
+
+/// A table whose rules sit in one array, each chain's a range of it, labels beside them
+/// (the blob decoder): a restore comparing a file with the table takes the arrays as they
+/// are instead of asking chain after chain.
+protocol RuleLayout: AnyObject {
+    /// Every rule (entries of the table's copy) and its target label, as `targetLabel` gives it.
+    var allRules: [UnsafeRawPointer] { get }
+    var allLabels: [UnsafePointer<CChar>] { get }
+    /// The rules of the chain at this place of `chains()`.
+    func ruleRange(ofChainAt i: Int) -> Range<Int>
+    /// The place of a chain in `chains()`; nil when there is no such chain.
+    func chainPosition(_ name: String) -> Int?
 }

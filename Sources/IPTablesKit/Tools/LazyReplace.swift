@@ -51,7 +51,19 @@ final class LazyReplace {
         self.session = session
         family = session.family
         builtinCount = builtins
+        self.names = names
         chains.reserveCapacity(names.count)
+        if let layout = (session as? ReplacingTable)?.layout ?? (session as? RuleLayout) {
+            self.layout = layout
+            rules = layout.allRules
+            labels = layout.allLabels
+            for n in names.indices {
+                let r = layout.ruleRange(ofChainAt: n)
+                chains.append(LiveChain(first: r.lowerBound, count: r.count, declared: n < builtins))
+            }
+            return
+        }
+        layout = nil
         index.reserveCapacity(names.count)
         for (n, name) in names.enumerated() {
             let live = session.rules(of: name)
@@ -61,6 +73,13 @@ final class LazyReplace {
             for e in live { labels.append(session.targetLabel(of: e)) }
         }
     }
+
+    /// The session's own layout of its rules when it has one (then `index` stays empty and
+    /// chains are found by the session).
+    private let layout: RuleLayout?
+
+    /// The live chains' names, in the order of `chains`.
+    private let names: [String]
 
     /// The number of built-in chains, which come first.
     private let builtinCount: Int
@@ -87,7 +106,7 @@ final class LazyReplace {
     private func select(_ chain: String) -> Bool {
         if lastChain < 0 || lastName != chain {
             lastName = chain
-            lastChain = index[chain] ?? -1
+            lastChain = (layout != nil ? layout!.chainPosition(chain) : index[chain]) ?? -1
         }
         return lastChain >= 0
     }
@@ -136,8 +155,8 @@ final class LazyReplace {
     /// rule is, with zero counters unless the file gave them. One 8-aligned buffer per chain.
     func copyTaken() -> [TakenCopies] {
         var out: [TakenCopies] = []
-        for (name, i) in index where chains[i].cursor > 0 {
-            let c = chains[i]
+        for (i, c) in chains.enumerated() where c.cursor > 0 {
+            let name = names[i]
             let taken = c.first..<(c.first + c.cursor)
             let sizes = taken.map { EntryComparison.size(family, rules[$0]) }
             let copies = TakenCopies(chain: name, size: sizes.reduce(0, +))

@@ -32,6 +32,10 @@ let package = Package(
         .library(name: "IPTablesKit", targets: ["IPTablesKit"]),
         /// The multi-call executable behind iptables, ip6tables and their -save/-restore.
         .executable(name: "xtables-swift-multi", targets: ["xtables-swift-multi"]),
+        /// JSON in and out for rulesets, on Foundation's coders (never linked by the tools).
+        .library(name: "IPTablesKitJSON", targets: ["IPTablesKitJSON"]),
+        /// The helper the tools hand JSON work to (libexec/iptables-swift/iptables-swift-json).
+        .executable(name: "iptables-swift-json", targets: ["iptables-swift-json"]),
     ],
     targets: [
         /// The C boundary: libxtables/libiptc headers plus what Swift cannot express
@@ -53,6 +57,9 @@ let package = Package(
         /// it by path. (scripts/build adds -enforce-exclusivity=unchecked to release builds.)
         .target(name: "IPTablesKit", dependencies: ["CXtables"]),
         .executableTarget(name: "xtables-swift-multi", dependencies: ["IPTablesKit"]),
+        /// Foundation lives here and in the helper only: the hot tools start without it.
+        .target(name: "IPTablesKitJSON", dependencies: ["IPTablesKit"]),
+        .executableTarget(name: "iptables-swift-json", dependencies: ["IPTablesKitJSON"]),
         .testTarget(name: "IPTablesKitTests", dependencies: ["IPTablesKit"],
                     exclude: ["Snapshots"]),
     ]

@@ -52,6 +52,8 @@ int shim_ipset_create(const unsigned char *header, size_t length);
 /// malloc'd text of one "table\tchain\n" line per object (chain empty for tables), and the
 /// number of objects in *count; NULL with errno on failure. Reads only; the caller frees.
 char *_Nullable shim_nft_dump(int family, int kind, int *_Nonnull count);
+/// An anonymous memory file (memfd_create, close-on-exec); -1 with errno on failure.
+int shim_memory_file(void);
 /// A table as GET_INFO describes it, and where its entries are.
 struct shim_table_info {
     unsigned int valid_hooks;

@@ -80,7 +80,10 @@ public enum ApplyTool {
         guard geteuid() == 0 else { return fail("changing the tables needs root", status: 3) }
         var files: [ApplyFile] = []
         for (family, path) in request.files {
-            do { files.append(ApplyFile(family: family, path: path, text: try TextFile.bytes(path))) } catch let e as IPTablesError {
+            do {
+                let text = try JSONHelper.restoreText(try TextFile.bytes(path), family: family, file: path)
+                files.append(ApplyFile(family: family, path: path, text: text))
+            } catch let e as IPTablesError {
                 return fail(e.message, status: 2)
             } catch { return 2 }
         }

@@ -89,7 +89,7 @@ public enum CheckTool {
         for file in request.files {
             let report: CheckReport
             do {
-                let text = try TextFile.bytes(file)
+                let text = try JSONHelper.restoreText(try TextFile.bytes(file), family: request.family, file: file)
                 let family = request.family ?? RulesetOutline.savedFamily(text) ?? defaultFamily
                 if checkers[family] == nil { checkers[family] = try RulesetChecker(family: family) }
                 report = try checkers[family]!.check(text, file: file, options: request.options)

@@ -32,7 +32,9 @@ public enum DiffTool {
         }
         guard files.count == 1 else { return fail("one FILE is needed\n" + usage) }
         let text: [UInt8]
-        do { text = try TextFile.bytes(files[0]) } catch let e as IPTablesError { return fail(e.message) } catch { return 2 }
+        do {
+            text = try JSONHelper.restoreText(try TextFile.bytes(files[0]), family: family, file: files[0])
+        } catch let e as IPTablesError { return fail(e.message) } catch { return 2 }
         let chosen = family ?? RulesetOutline.savedFamily(text) ?? defaultFamily
         guard geteuid() == 0 else { return fail("reading the live tables needs root") }
         do {

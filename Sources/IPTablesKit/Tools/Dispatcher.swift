@@ -6,7 +6,8 @@ public enum Dispatcher {
     public static let toolNames = ["ip6tables", "ip6tables-restore", "ip6tables-save", "ip6tables-swift",
                                    "ip6tables-swift-restore", "ip6tables-swift-save", "iptables",
                                    "iptables-restore", "iptables-save", "iptables-swift",
-                                   "iptables-swift-restore", "iptables-swift-save"]
+                                   "iptables-swift-restore", "iptables-swift-save", "iptables-swift-xml",
+                                   "iptables-xml"]
 
     /// Runs the tool a name stands for; nil when the name is none of ours. A switch, not a
     /// table: building a dictionary of closures costs more start-up time than the whole parse.
@@ -19,6 +20,7 @@ public enum Dispatcher {
         case "ip6tables-save", "ip6tables-swift-save": return SaveTool.main(family: .ipv6, arguments: argv)
         case "iptables-restore", "iptables-swift-restore": return RestoreTool.main(family: .ipv4, arguments: argv)
         case "ip6tables-restore", "ip6tables-swift-restore": return RestoreTool.main(family: .ipv6, arguments: argv)
+        case "iptables-xml", "iptables-swift-xml": return XMLTool.main(arguments: argv)
         default: return nil
         }
     }
@@ -33,8 +35,19 @@ public enum Dispatcher {
         case "apply": return ApplyTool.main(arguments: argv)
         case "confirm": return ConfirmTool.main(arguments: argv)
         case "status": return StatusTool.main(arguments: argv)
+        case "save": return saveSubcommand(family, Array(argv.dropFirst(2)))
+        case "graph": return GraphTool.main(defaultFamily: family, arguments: argv)
         default: return nil
         }
+    }
+
+    /// `iptables-swift save [-4|-6] [save options] [--json]`: JSON through the helper,
+    /// otherwise iptables-save of the family.
+    private static func saveSubcommand(_ family: Family, _ words: [String]) -> Int32 {
+        let chosen: Family = words.contains("-6") ? .ipv6 : words.contains("-4") ? .ipv4 : family
+        if words.contains("--json") { return JSONHelper.save(family: chosen, arguments: words) }
+        let rest = words.filter { $0 != "-4" && $0 != "-6" }
+        return SaveTool.main(family: chosen, arguments: [chosen.toolName + "-save"] + rest)
     }
 
     /// The whole program: the exit status for argv.

@@ -111,6 +111,24 @@ public final class Firewall {
         return Ruleset(family: family, tables: out)
     }
 
+    /// Every table (or the one named) as values, read as iptables-save reads them: straight
+    /// from the kernel, without the xtables lock. A table that cannot be read throws as
+    /// iptables-save reports it.
+    public func snapshot(table: String? = nil) throws -> Ruleset {
+        try context.activate()
+        var out: [TableRules] = []
+        for name in try table.map({ [$0] }) ?? tableNames() {
+            let session: TableSession
+            do {
+                session = try tables.openForReading(family: family, table: name)
+            } catch let e as IPTablesError where e.kind == .kernel {
+                throw IPTablesError(.other, "Cannot initialize: \(e.message)")
+            }
+            out.append(try FirewallTable(firewall: self, session: session, lock: nil).values())
+        }
+        return Ruleset(family: family, tables: out)
+    }
+
     /// A ruleset in iptables-save's format (each rule as it was decoded).
     public func saveText(of ruleset: Ruleset, counters: Bool = false, clock: () -> String = SaveTool.now) throws -> String {
         let scratch = try Firewall(family: ruleset.family, tables: MemoryTables())

@@ -1,0 +1,105 @@
+import Glibc
+
+/// `iptables-xml [-c] [-v] [-h] [FILE]`: iptables-save text (standard input, or FILE) to
+/// XML, as iptables-xml 1.8.9 writes it (`SaveXML`). Exit 0; 1 usage, a file that cannot
+/// be opened, a line it cannot place; 2 a bad table, chain or rule line.
+public enum XMLTool {
+    static let usage = "Usage: iptables-xml [-c] [-v] [-h]\n          [--combine ]\n\t   [ --verbose ]\n\t   [ --help ]\n"
+
+    /// The long options (name, has_arg, val).
+    static let optionList: [BaseOptions.Entry] = [
+        .init("verbose", 0, 0x76), .init("combine", 0, 0x63), .init("help", 0, 0x68),
+    ]
+
+    /// The whole tool: argv to exit status.
+    public static func main(arguments: [String]) -> Int32 {
+        let out = FileOutput(fd: 1)
+        var combine = false, verbose = false
+        let scanner = OptionScanner(words: arguments, quiet: false)
+        while let c = scanner.next("cvh", OptionTables.table("xml", optionList)) {
+            switch c {
+            case 0x63: combine = true
+            case 0x76:
+                out.write(Array("xptables-xml\n".utf8))
+                verbose = true
+            case 0x68:
+                out.flush()
+                StandardError().write(usage)
+                return 1
+            default: break  // getopt said what was wrong; iptables-xml goes on
+            }
+        }
+        let operands = (Int(scanner.index)..<Int(scanner.count)).map { scanner.word(Int32($0)) }
+        if operands.count > 1 { return fail(out, "Unknown arguments found on commandline", status: 1) }
+        var input = stdin
+        if let path = operands.first {
+            guard let f = fopen(path, "r") else {
+                return fail(out, "Can't open \(path): \(String(cString: strerror(errno)))", status: 1)
+            }
+            input = f
+        }
+        defer { if input != stdin { fclose(input) } }
+        var xml = SaveXML(combine: combine, verbose: verbose)
+        xml.start()
+        do {
+            try convert(input!, into: &xml, out: out)
+            try xml.finish()
+            out.write(xml.takeOutput())
+            out.flush()
+            return 0
+        } catch let f as SaveXML.Failure {
+            out.write(xml.takeOutput())
+            switch f {
+            case .plain(let message): return fail(out, message, status: 1)
+            case .parameter(let message):
+                return fail(out, "iptables-xml v\(XtablesVersion.number): \(message)\nError occurred at line: \(xml.lineNumber)\n"
+                            + "Try `iptables-xml -h' or 'iptables-xml --help' for more information.\n", status: 2)
+            }
+        } catch {
+            return 1
+        }
+    }
+
+    /// Reads as fgets with iptables-xml's 10240-byte buffer reads (a longer line comes in
+    /// pieces, each a line of its own), handing the output over as it grows.
+    private static func convert(_ input: UnsafeMutablePointer<FILE>, into xml: inout SaveXML, out: FileOutput) throws {
+        let size = 10240
+        var buffer = [CChar](repeating: 0, count: size)
+        while fgets(&buffer, Int32(size), input) != nil {
+            // iptables-xml sees a C string: nothing after a NUL byte of the input.
+            let length = strlen(buffer)
+            try xml.line(buffer[0..<length].map { UInt8(bitPattern: $0) }[...])
+            if xml.out.count >= 1 << 16 { out.write(xml.takeOutput()) }
+        }
+    }
+
+    private static func fail(_ out: FileOutput, _ message: String, status: Int32) -> Int32 {
+        out.flush()
+        StandardError().write(message)
+        return status
+    }
+}
+
+/// Bytes to a file descriptor, buffered until `flush`.
+final class FileOutput {
+    private let fd: Int32
+    private var pending: [UInt8] = []
+
+    init(fd: Int32) { self.fd = fd }
+
+    func write(_ bytes: [UInt8]) {
+        pending += bytes
+        if pending.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        var at = 0
+        while at < pending.count {
+            let n = pending[at...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            at += n
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}

@@ -62,5 +62,6 @@ let package = Package(
         .executableTarget(name: "iptables-swift-json", dependencies: ["IPTablesKitJSON"]),
         .testTarget(name: "IPTablesKitTests", dependencies: ["IPTablesKit"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "IPTablesKitJSONTests", dependencies: ["IPTablesKitJSON"]),
     ]
 )

@@ -23,8 +23,12 @@ check "no file of Debian's iptables package" sh -c "
   dpkg -L iptables | sort > '$work/theirs' && [ -s '$work/theirs' ] &&
   dpkg-deb -c '$deb' | awk '{print \$6}' | sed -e 's|^\./|/|' -e 's|/\$||' | sort > '$work/ours' && [ -s '$work/ours' ] &&
   comm -12 '$work/ours' '$work/theirs' > '$work/both' &&
-  ! grep -v -x -e / -e /etc -e /lib -e /usr -e /usr/sbin -e /usr/share -e /usr/share/doc -e /usr/share/man \
+  ! grep -v -x -e / -e /etc -e /lib -e /usr -e /usr/bin -e /usr/sbin -e /usr/share -e /usr/share/doc -e /usr/share/man \
       -e /usr/share/man/man8 '$work/both'"
+check "holds the JSON helper, its schema and iptables-swift-xml" sh -c "
+  dpkg-deb -c '$deb' | grep -q ' ./usr/libexec/iptables-swift/iptables-swift-json\$' &&
+  dpkg-deb -c '$deb' | grep -q ' ./usr/share/iptables-swift/ruleset.schema.json\$' &&
+  dpkg-deb -c '$deb' | grep -q ' ./usr/bin/iptables-swift-xml -> ../sbin/xtables-swift-multi\$'"
 check "depends on iptables and the shared libraries" sh -c \
   "dpkg-deb -f '$deb' Depends | grep -q 'iptables (>= 1.8.9)' && dpkg-deb -f '$deb' Depends | grep -q libxtables"
 

@@ -236,7 +236,11 @@ final class BlobTable: TableSession, RuleLayout {
     /// built-in, or a binary search of the user chains, which are sorted by strcmp.
     private func chainIndex(_ name: String) -> Int? {
         name.withCString { n -> Int? in
-            if chainList.count > BlobTable.hashedAbove { return hashedIndex(n) }
+            if chainList.count > BlobTable.hashedAbove {
+                // A few lookups (-C, -L CHAIN) search; many (a restore) pay for the table once.
+                hashedLookups += 1
+                if hashedLookups > BlobTable.hashAfter { return hashedIndex(n) }
+            }
             if cursor < chainList.count, strcmp(chainList[cursor].name, n) == 0 { return cursor }
             if cursor + 1 < chainList.count, strcmp(chainList[cursor + 1].name, n) == 0 {
                 cursor += 1
@@ -262,8 +266,11 @@ final class BlobTable: TableSession, RuleLayout {
     }
 
     /// Above this many chains, names are found through `slots` rather than by binary search
-    /// (tens of thousands of names spread over the blob cost a cache miss per comparison).
+    /// (tens of thousands of names spread over the blob cost a cache miss per comparison),
+    /// once more than `hashAfter` lookups were made: building `slots` reads every name.
     private static let hashedAbove = 256
+    private static let hashAfter = 64
+    private var hashedLookups = 0
 
     /// The chains in an open-addressed table keyed by `nameHash`: each slot holds the
     /// hash's low 32 bits and the chain's index plus one (0: empty), so a probe reads a

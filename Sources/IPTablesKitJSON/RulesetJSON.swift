@@ -52,17 +52,21 @@ public enum RulesetJSON {
     public static func restoreText(_ doc: RulesetDocument) throws -> String {
         var out = ""
         for t in doc.tables {
+            try checkName(t.name, "table \"\(t.name)\"")
             out += "*\(t.name)\n"
             for c in t.chains {
-                if c.builtin, c.policy == nil { throw RulesetJSONError(message: "table \(t.name), chain \(c.name): a built-in chain needs a policy") }
+                try checkName(c.name, "table \(t.name), chain \"\(c.name)\"")
+                if c.builtin, c.policy != "ACCEPT" && c.policy != "DROP" {
+                    throw RulesetJSONError(message: "table \(t.name), chain \(c.name): a built-in chain needs the policy ACCEPT or DROP")
+                }
                 let p = c.policyCounters ?? CountersDocument(packets: 0, bytes: 0)
                 out += ":\(c.name) \(c.builtin ? c.policy! : "-") [\(p.packets):\(p.bytes)]\n"
             }
             for c in t.chains {
                 for (i, r) in c.rules.enumerated() {
                     let head = "-A \(c.name)"
-                    guard r.save == head || r.save.hasPrefix(head + " ") else {
-                        throw RulesetJSONError(message: "table \(t.name), chain \(c.name), rule \(i + 1): \"save\" does not start with \"\(head)\"")
+                    guard r.save == head || r.save.hasPrefix(head + " "), !r.save.contains(where: \.isNewline), !r.save.contains("\0") else {
+                        throw RulesetJSONError(message: "table \(t.name), chain \(c.name), rule \(i + 1): \"save\" must be one line starting with \"\(head)\"")
                     }
                     if let k = r.counters { out += "[\(k.packets):\(k.bytes)] " }
                     out += r.save + "\n"
@@ -71,6 +75,14 @@ public enum RulesetJSON {
             out += "COMMIT\n"
         }
         return out
+    }
+
+    /// A table or chain name must be one word of printable characters (it becomes a word
+    /// of restore text).
+    private static func checkName(_ name: String, _ what: String) throws {
+        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
+            throw RulesetJSONError(message: "\(what): a name must be one word without spaces or control characters")
+        }
     }
 
     /// The stable hash of a rule's save line: FNV-1a (64 bits) of its UTF-8 bytes.
@@ -150,6 +162,9 @@ public enum RulesetJSON {
 public struct RulesetJSONError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    /// An error with its message.
+    public init(message: String) { self.message = message }
 }
 
 extension Firewall {

@@ -6,40 +6,45 @@ import IPTablesKitJSON
 // The JSON helper of iptables-swift (installed as libexec/iptables-swift/iptables-swift-json).
 // The multi-call binary never links Foundation; it hands JSON work over to this program:
 //   iptables-swift-json save [-4|-6] [-t TABLE] [-c]   the live tables as a JSON document
-//   iptables-swift-json restore-text [-4|-6] FILE|-    a JSON document as iptables-restore text
-//                                                     (-4/-6: refuse a document of the other family)
-// Exit status: 0 done, 1 a table could not be read, 2 bad arguments or a bad document.
+//   iptables-swift-json restore-text [--name NAME] [-4|-6] FILE|-
+//                                   a JSON document as iptables-restore text (-4/-6: refuse a
+//                                   document of the other family; NAME: the file's name in
+//                                   messages)
+// Exit status: 0 done, 1 a table could not be read or the output not written, 2 bad
+// arguments or a bad document. Messages go to standard error, one line each.
 
-/// Writes a message to standard error with the program's name.
-func fail(_ command: String, _ message: String, status: Int32) -> Never {
-    fputs("iptables-swift \(command): \(message)\n", stderr)
-    exit(status)
+/// A failure: its message and the exit status.
+struct HelperFailure: Error {
+    var command: String
+    var message: String
+    var status: Int32
 }
 
-/// The options of both commands: family, table, counters, and the remaining words.
+/// The options of both commands: family, table, counters, a name, and the other words.
 struct Options {
     var family = Family.ipv4
-    /// Whether -4 or -6 was given.
     var familyGiven = false
     var table: String?
     var counters = false
+    var name: String?
     var words: [String] = []
 
-    init(_ args: ArraySlice<String>, command: String) {
+    init(_ args: ArraySlice<String>, command: String) throws {
         var i = args.startIndex
         while i < args.endIndex {
             let a = args[i]
             switch a {
-            case "-4": family = .ipv4; familyGiven = true
-            case "-6": family = .ipv6; familyGiven = true
+            case "-4", "-6":
+                family = a == "-6" ? .ipv6 : .ipv4
+                familyGiven = true
             case "-c", "--counters": counters = true
             case "--json": break
-            case "-t", "--table":
+            case "-t", "--table", "--name":
                 i += 1
-                guard i < args.endIndex else { fail(command, "option \(a) requires a table name", status: 2) }
-                table = args[i]
+                guard i < args.endIndex else { throw HelperFailure(command: command, message: "option \(a) requires a value", status: 2) }
+                if a == "--name" { name = args[i] } else { table = args[i] }
             default:
-                if a.hasPrefix("-") && a != "-" { fail(command, "unknown option \(a)", status: 2) }
+                if a.hasPrefix("-") && a != "-" { throw HelperFailure(command: command, message: "unknown option \(a)", status: 2) }
                 words.append(a)
             }
             i += 1
@@ -63,46 +68,67 @@ func readAll(_ path: String) -> [UInt8]? {
     }
 }
 
+/// Writes text to standard output; throws when it cannot be written (a full disk, a
+/// closed pipe).
+func emit(_ text: String, command: String) throws {
+    fputs(text, stdout)
+    if fflush(stdout) != 0 || ferror(stdout) != 0 {
+        throw HelperFailure(command: command, message: "cannot write the output: \(String(cString: strerror(errno)))", status: 1)
+    }
+}
+
 /// `save`: the live tables of the family as JSON on standard output.
-func save(_ o: Options) -> Int32 {
-    guard o.words.isEmpty else { fail("save", "unexpected argument \(o.words[0])", status: 2) }
+func save(_ o: Options) throws {
+    guard o.words.isEmpty else { throw HelperFailure(command: "save", message: "unexpected argument \(o.words[0])", status: 2) }
+    let text: String
     do {
         let firewall = try Firewall(family: o.family)
-        let text = try RulesetJSON.encode(try firewall.snapshot(table: o.table), counters: o.counters)
-        fputs(text, stdout)
-        return 0
+        text = try RulesetJSON.encode(try firewall.snapshot(table: o.table), counters: o.counters)
     } catch let e as IPTablesError {
-        fail("save", String(e.message.prefix { $0 != "\n" }), status: e.status.rawValue)
-    } catch {
-        fail("save", "\(error)", status: 1)
+        throw HelperFailure(command: "save", message: String(e.message.prefix { $0 != "\n" }), status: e.status.rawValue)
     }
+    try emit(text, command: "save")
 }
 
 /// `restore-text`: a JSON document (a file, or standard input for "-") as restore text.
-func restoreText(_ o: Options) -> Int32 {
-    guard o.words.count == 1 else { fail("restore-text", "expects one file", status: 2) }
+func restoreText(_ o: Options) throws {
+    guard o.words.count == 1 else { throw HelperFailure(command: "restore-text", message: "expects one file", status: 2) }
     let path = o.words[0]
-    let data: Data
-    guard let bytes = readAll(path) else { fail("restore-text", "cannot read \(path): \(String(cString: strerror(errno)))", status: 2) }
-    data = Data(bytes)
+    let name = o.name ?? path
+    guard let bytes = readAll(path) else {
+        throw HelperFailure(command: "restore-text", message: "cannot read \(name): \(String(cString: strerror(errno)))", status: 2)
+    }
+    let text: String
     do {
-        let doc = try RulesetJSON.decode(data)
+        let doc = try RulesetJSON.decode(Data(bytes))
         guard !o.familyGiven || doc.family == o.family.name else {
-            fail("restore-text", "\(path): the document is for \(doc.family), not \(o.family.name)", status: 2)
+            throw RulesetJSONError(message: "the document is for \(doc.family), not \(o.family.name)")
         }
         // The first line names the family as a save header does (the tools read it there).
-        fputs("# iptables-swift: from a JSON document of \(doc.family == "ipv6" ? "ip6tables-save" : "iptables-save")\n", stdout)
-        fputs(try RulesetJSON.restoreText(doc), stdout)
-        return 0
+        text = "# iptables-swift: from a JSON document of \(doc.family == "ipv6" ? "ip6tables-save" : "iptables-save")\n"
+            + (try RulesetJSON.restoreText(doc))
     } catch {
-        fail("restore-text", "\(path): \(error)", status: 2)
+        throw HelperFailure(command: "restore-text", message: "\(name): \(error)", status: 2)
+    }
+    try emit(text, command: "restore-text")
+}
+
+/// The program: the command word, then its options.
+func run(_ args: [String]) throws {
+    guard args.count > 1 else { throw HelperFailure(command: "json", message: "usage: iptables-swift-json save|restore-text [options]", status: 2) }
+    switch args[1] {
+    case "save": try save(try Options(args.dropFirst(2), command: "save"))
+    case "restore-text": try restoreText(try Options(args.dropFirst(2), command: "restore-text"))
+    default: throw HelperFailure(command: "json", message: "unknown command \(args[1])", status: 2)
     }
 }
 
-let args = CommandLine.arguments
-guard args.count > 1 else { fail("json", "usage: iptables-swift-json save|restore-text [options]", status: 2) }
-switch args[1] {
-case "save": exit(save(Options(args.dropFirst(2), command: "save")))
-case "restore-text": exit(restoreText(Options(args.dropFirst(2), command: "restore-text")))
-default: fail("json", "unknown command \(args[1])", status: 2)
+do {
+    try run(CommandLine.arguments)
+} catch let f as HelperFailure {
+    fputs("iptables-swift \(f.command): \(f.message)\n", stderr)
+    exit(f.status)
+} catch {
+    fputs("iptables-swift json: \(error)\n", stderr)
+    exit(1)
 }

@@ -24,7 +24,7 @@ check "no file of Debian's iptables package" sh -c "
   dpkg-deb -c '$deb' | awk '{print \$6}' | sed -e 's|^\./|/|' -e 's|/\$||' | sort > '$work/ours' && [ -s '$work/ours' ] &&
   comm -12 '$work/ours' '$work/theirs' > '$work/both' &&
   ! grep -v -x -e / -e /etc -e /lib -e /usr -e /usr/bin -e /usr/sbin -e /usr/share -e /usr/share/doc -e /usr/share/man \
-      -e /usr/share/man/man8 '$work/both'"
+      -e /usr/share/man/man8 -e /usr/share/man/man1 '$work/both'"
 check "holds the JSON helper, its schema and iptables-swift-xml" sh -c "
   dpkg-deb -c '$deb' | grep -q ' ./usr/libexec/iptables-swift/iptables-swift-json\$' &&
   dpkg-deb -c '$deb' | grep -q ' ./usr/share/iptables-swift/ruleset.schema.json\$' &&

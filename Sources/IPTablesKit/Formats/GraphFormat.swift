@@ -11,8 +11,9 @@ struct GraphFormat {
     /// Edge widths from packet counters, and packets in the labels.
     var counters = false
 
-    /// The verdicts and targets that end a chain's walk for every packet a rule matches.
-    static let terminating: Set<String> = ["ACCEPT", "DROP", "REJECT", "RETURN"]
+    /// The verdicts and targets that end a chain's walk for every packet a rule matches
+    /// (the issue's list, and QUEUE, the other verdict that does).
+    static let terminating: Set<String> = ["ACCEPT", "DROP", "QUEUE", "REJECT", "RETURN"]
     /// A family needs at least this many chains to be drawn as one node.
     static let smallestFamily = 3
 
@@ -43,7 +44,7 @@ struct GraphFormat {
         let facts = t.chains.map { chainFacts($0, chains: names) }
         let reached = reachable(facts)
         let group = expand ? [:] : groups(facts.filter { $0.policy == nil }.map(\.name))
-        var out = "  subgraph \"cluster_\(t.name)\" {\n    label=\"table \(t.name)\";\n    style=rounded;\n"
+        var out = "  subgraph \"cluster_\(escape(t.name))\" {\n    label=\"table \(escape(t.name))\";\n    style=rounded;\n"
         var drawn: Set<String> = []
         var members: [String: [ChainFacts]] = [:]
         for f in facts {
@@ -54,7 +55,7 @@ struct GraphFormat {
         for (g, fs) in members.sorted(by: { $0.key < $1.key }) {
             let unreached = fs.filter { !reached.contains($0.name) }.count
             let rules = fs.reduce(0) { $0 + $1.ruleCount }
-            var label = "\(g)*\\n\(fs.count) chains, \(rules) rules"
+            var label = "\(escape(g))*\\n\(fs.count) chains, \(rules) rules"
             if unreached > 0 { label += "\\n\(unreached) unreachable" }
             out += "    \(id(t.name, g + "*")) [shape=folder, label=\"\(label)\"\(unreached > 0 ? ", color=red" : "")];\n"
         }

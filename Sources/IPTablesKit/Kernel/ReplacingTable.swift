@@ -13,14 +13,17 @@ final class ReplacingTable: TableSession {
     let family: Family
     let table: String
     let isKernelTable = true
-    private let blob: BlobTable
+    /// The kernel's blob, until `releaseBlob` (after the first change nothing reads it).
+    private var blob: BlobTable?
     private var writer: LibiptcTable?
+    /// Why libiptc's copy could not be made (asked once: each attempt reads the whole table).
+    private var openFailure: Int32?
     /// Policies set while the blob answered, in order: chain, policy, counters.
     private var policies: [(chain: String, name: String, counters: (UInt64, UInt64)?)] = []
 
     var freesHandle = true {
         didSet {
-            blob.freesHandle = freesHandle
+            blob?.freesHandle = freesHandle
             writer?.freesHandle = freesHandle
         }
     }
@@ -29,6 +32,12 @@ final class ReplacingTable: TableSession {
         self.blob = blob
         family = blob.family
         table = blob.table
+    }
+
+    /// Forgets the blob once libiptc's copy answers (its rules were copied out before the
+    /// table was flushed): a changed table of 100k rules need not hold both until the commit.
+    func releaseBlob() {
+        if writer != nil { blob = nil }
     }
 
     /// The table read from the kernel; nil when the blob cannot be read or holds what only
@@ -40,13 +49,16 @@ final class ReplacingTable: TableSession {
     /// libiptc's copy of the table, made at the first change, with the policies kept aside.
     private func writable() throws -> LibiptcTable {
         if let w = writer { return w }
+        if let e = openFailure { throw IPTablesError.kernel(errno: e) }
         guard let w = LibiptcTable.open(family: family, table: table) else {
+            openFailure = errno
             throw IPTablesError.kernel(errno: errno)
         }
         w.freesHandle = freesHandle
         writer = w
-        for p in policies { try w.setPolicy(p.chain, p.name, counters: p.counters) }
+        let kept = policies
         policies = []
+        for p in kept { try w.setPolicy(p.chain, p.name, counters: p.counters) }
         return w
     }
 
@@ -54,7 +66,7 @@ final class ReplacingTable: TableSession {
     var layout: RuleLayout? { writer == nil ? blob : nil }
 
     /// Who answers reads: libiptc's copy once it exists.
-    private var reader: TableSession { writer ?? blob }
+    private var reader: TableSession { writer ?? blob! }
 
     // MARK: - Reading
 
@@ -64,8 +76,8 @@ final class ReplacingTable: TableSession {
     /// Entries read from the blob keep their labels after libiptc's copy is made (restore
     /// copies the rules it matched from the blob before the table is flushed).
     func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> {
-        if let w = writer, !blob.holds(entry) { return w.targetLabel(of: entry) }
-        return blob.targetLabel(of: entry)
+        if let b = blob, writer == nil || b.holds(entry) { return b.targetLabel(of: entry) }
+        return writer!.targetLabel(of: entry)
     }
 
     func isBuiltin(_ name: String) -> Bool { reader.isBuiltin(name) }
@@ -90,7 +102,7 @@ final class ReplacingTable: TableSession {
     /// A policy on a built-in chain, ACCEPT or DROP, is what libiptc accepts without fail:
     /// kept aside while the blob answers. Anything else goes to libiptc for its own error.
     func setPolicy(_ chain: String, _ policy: String, counters: (UInt64, UInt64)?) throws {
-        if writer == nil, policy == "ACCEPT" || policy == "DROP", blob.isBuiltin(chain) {
+        if writer == nil, policy == "ACCEPT" || policy == "DROP", reader.isBuiltin(chain) {
             policies.append((chain, policy, counters))
             return
         }

@@ -7,7 +7,7 @@ public enum Dispatcher {
                                    "ip6tables-swift-restore", "ip6tables-swift-save", "iptables",
                                    "iptables-restore", "iptables-save", "iptables-swift",
                                    "iptables-swift-restore", "iptables-swift-save", "iptables-swift-xml",
-                                   "iptables-xml"]
+                                   "iptables-xml", "xml"]
 
     /// Runs the tool a name stands for; nil when the name is none of ours. A switch, not a
     /// table: building a dictionary of closures costs more start-up time than the whole parse.
@@ -20,7 +20,7 @@ public enum Dispatcher {
         case "ip6tables-save", "ip6tables-swift-save": return SaveTool.main(family: .ipv6, arguments: argv)
         case "iptables-restore", "iptables-swift-restore": return RestoreTool.main(family: .ipv4, arguments: argv)
         case "ip6tables-restore", "ip6tables-swift-restore": return RestoreTool.main(family: .ipv6, arguments: argv)
-        case "iptables-xml", "iptables-swift-xml": return XMLTool.main(arguments: argv)
+        case "iptables-xml", "iptables-swift-xml", "xml": return XMLTool.main(arguments: argv)
         default: return nil
         }
     }

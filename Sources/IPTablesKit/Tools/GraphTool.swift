@@ -85,7 +85,10 @@ public enum GraphTool {
             throw IPTablesError(.other, "SVG needs Graphviz's dot, which is not installed (Debian package graphviz); --format dot writes the graph without it", style: .plain)
         }
         let r = try Subprocess.run([program, "-Tsvg"], input: Array(dot.utf8))
-        guard r.status == 0 else { throw IPTablesError(.other, "dot -Tsvg failed with exit status \(r.status)", style: .plain) }
+        guard r.status == 0 else {
+            let said = String(decoding: r.errors, as: UTF8.self).trimmingNewline()
+            throw IPTablesError(.other, "dot -Tsvg failed with exit status \(r.status)" + (said.isEmpty ? "" : ": \(said)"), style: .plain)
+        }
         return String(decoding: r.output, as: UTF8.self)
     }
 

@@ -3,12 +3,10 @@ import Glibc
 /// The JSON helper (`iptables-swift-json`, built from Sources/iptables-swift-json): the
 /// multi-call binary never links Foundation, so `save --json` and JSON rules files are
 /// handed over to it. It is looked for in PREFIX/libexec/iptables-swift/ beside the sbin
-/// folder of this executable, then beside the executable itself (a build folder);
-/// IPTABLES_SWIFT_JSON_HELPER names another one.
+/// folder of this executable, then beside the executable itself (a build folder).
 enum JSONHelper {
     /// The helper's path; throws a clear message when it is not installed.
     static func path() throws -> String {
-        if let p = getenv("IPTABLES_SWIFT_JSON_HELPER") { return String(cString: p) }
         let name = "iptables-swift-json"
         if let exe = Subprocess.executablePath {
             let dir = String(exe[..<(exe.lastIndex(of: "/") ?? exe.startIndex)])
@@ -30,10 +28,15 @@ enum JSONHelper {
     /// `family`: the family the file must be for (nil: the document's own).
     static func restoreText(_ bytes: [UInt8], family: Family?, file: String) throws -> [UInt8] {
         guard isJSON(bytes) else { return bytes }
-        let argv = [try path(), "restore-text"] + (family.map { [$0.isIPv6 ? "-6" : "-4"] } ?? []) + ["-"]
+        let argv = [try path(), "restore-text", "--name", file] + (family.map { [$0.isIPv6 ? "-6" : "-4"] } ?? []) + ["-"]
         let r = try Subprocess.run(argv, input: bytes)
         guard r.status == 0 else {
-            throw IPTablesError(.parameter, "\(file) is not a ruleset document this version reads", style: .plain)
+            // The helper's own words (which part of the document is wrong), or why it failed.
+            let said = String(decoding: r.errors, as: UTF8.self).trimmingNewline()
+            let prefix = "iptables-swift restore-text: "
+            let message = said.hasPrefix(prefix) ? String(said.dropFirst(prefix.count))
+                : "\(file): the JSON helper failed (exit status \(r.status))" + (said.isEmpty ? "" : ": \(said)")
+            throw IPTablesError(r.status == 2 ? .parameter : .other, message, style: .plain)
         }
         return r.output
     }

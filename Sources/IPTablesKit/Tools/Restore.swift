@@ -208,6 +208,7 @@ final class Restore {
         let copies = l.copyTaken()
         for chain in s.chains() { try? s.flush(chain) }
         try l.replay(copies)
+        (s as? ReplacingTable)?.releaseBlob()
     }
 
     /// A --noflush restore's table as it was opened: a COMMIT that would leave it the same is skipped, and
@@ -442,7 +443,10 @@ final class Restore {
                 lazy = nil
                 // Tens of thousands of chains and rules compared: a tool about to exit
                 // leaves that memory to the exit.
-                if context.endsWithProcess { LazyReplace.leftToExit = l }
+                if context.endsWithProcess {
+                    l.materializer = nil
+                    LazyReplace.leftToExit = l
+                }
             } else {
                 do { try l.materialize() } catch {
                     lastFailure = ((error as? IPTablesError) ?? IPTablesError.kernel(errno: EINVAL), nil)

@@ -18,6 +18,8 @@
 """
 import argparse, glob, json, os, re, subprocess, sys, tempfile
 
+import corpusfile
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLD = os.path.join(HERE, "structured")
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -137,17 +139,8 @@ def corpus_round_trip(ours, corpus, tmp):
         for v in families:
             legacy = "iptables-legacy" if v == "4" else "ip6tables-legacy"
             tool = os.path.join(ours, "iptables-swift" if v == "4" else "ip6tables-swift")
-            table, chains, lines = "filter", ["INPUT"], []
-            for line in open(path, errors="replace"):
-                line = line.rstrip("\n")
-                if line.startswith("*"):
-                    table = line[1:]
-                elif line.startswith(":"):
-                    chains = line[1:].split(",")
-                elif line and not line.startswith("#"):
-                    fields = line.split(";")
-                    if len(fields) >= 3 and fields[2].strip() == "OK":
-                        lines.append("%s -t %s -A %s %s 2>/dev/null || true" % (legacy, table, chains[0], fields[0]))
+            lines = ["%s -t %s -A %s %s 2>/dev/null || true" % (legacy, table, chains[0], rule)
+                     for table, chains, rule, expected in corpusfile.entries(path) if expected == "OK"]
             if not lines:
                 continue
             j = os.path.join(tmp, "corpus.json")

@@ -12,6 +12,8 @@ built from those pieces; each with no option, -c, -v and -c -v.
 """
 import argparse, glob, os, random, subprocess, sys
 
+import corpusfile
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ORACLE = "/usr/bin/iptables-xml"
 
@@ -80,15 +82,11 @@ def corpus_cases(corpus):
     """One save-style file per corpus file: its rule lines appended to the chains it names."""
     out = []
     for path in sorted(glob.glob(os.path.join(corpus, "*.t"))):
-        chains, rules, table = ["INPUT"], [], "filter"
-        for line in open(path, errors="replace"):
-            line = line.rstrip("\n")
-            if line.startswith("*"):
-                table = line[1:]
-            elif line.startswith(":"):
-                chains = line[1:].split(",")
-            elif line and not line.startswith("#"):
-                rules.append("-A %s %s" % (chains[0], line.split(";")[0]))
+        found = corpusfile.entries(path)
+        if not found:
+            continue
+        table, chains = found[-1][0], found[-1][1]
+        rules = ["-A %s %s" % (c[0], rule) for _, c, rule, _ in found]
         decl = "".join(":%s ACCEPT [0:0]\n" % c for c in chains)
         out.append(("corpus " + os.path.basename(path), "*%s\n%sCOMMIT\n" % (table, decl + "".join(r + "\n" for r in rules))))
     return out

@@ -87,9 +87,7 @@ public enum RulesetJSON {
 
     /// The stable hash of a rule's save line: FNV-1a (64 bits) of its UTF-8 bytes.
     public static func hash(_ save: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in save.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        let hex = String(h, radix: 16)
+        let hex = String(StableHash.fnv1a64(save.utf8), radix: 16)
         return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 

@@ -52,22 +52,6 @@ struct Options {
     }
 }
 
-/// A whole file, or standard input for "-"; nil when it cannot be read.
-func readAll(_ path: String) -> [UInt8]? {
-    let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { if fd != 0 { close(fd) } }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = read(fd, &buffer, buffer.count)
-        if n < 0 && errno == EINTR { continue }
-        if n < 0 { return nil }
-        if n == 0 { return out }
-        out += buffer[0..<n]
-    }
-}
-
 /// Writes text to standard output; throws when it cannot be written (a full disk, a
 /// closed pipe).
 func emit(_ text: String, command: String) throws {
@@ -95,8 +79,11 @@ func restoreText(_ o: Options) throws {
     guard o.words.count == 1 else { throw HelperFailure(command: "restore-text", message: "expects one file", status: 2) }
     let path = o.words[0]
     let name = o.name ?? path
-    guard let bytes = readAll(path) else {
-        throw HelperFailure(command: "restore-text", message: "cannot read \(name): \(String(cString: strerror(errno)))", status: 2)
+    let bytes: [UInt8]
+    do {
+        bytes = try TextFile.bytes(path)
+    } catch let e as IPTablesError {
+        throw HelperFailure(command: "restore-text", message: path == "-" ? "cannot read \(name) from standard input" : e.message, status: 2)
     }
     let text: String
     do {

@@ -39,10 +39,10 @@ enum Subprocess {
         let spawned = Swift.Result(catching: { try spawn(argv, &actions) })
         close(out[1])
         let pid = try spawned.get()
-        let output = readAll(out[0])
+        let output = TextFile.contents(of: out[0]) ?? []
         let status = try wait(pid)
         lseek(errors, 0, SEEK_SET)
-        return Result(status: status, output: output, errors: readAll(errors))
+        return Result(status: status, output: output, errors: TextFile.contents(of: errors) ?? [])
     }
 
     /// Replaces this process with argv (its output and exit status become the tool's);
@@ -84,17 +84,6 @@ enum Subprocess {
         }
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
-    }
-
-    private static func readAll(_ fd: Int32) -> [UInt8] {
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return output }
-            output += buffer[0..<n]
-        }
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {

@@ -288,15 +288,11 @@ final class BlobTable: TableSession, RuleLayout {
         return table
     }()
 
-    /// FNV-1a of a C string (names are short; no String is made for them).
+    /// The stable hash of a C string (no String is made for it).
     private static func nameHash(_ name: UnsafePointer<CChar>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var p = name
-        while p.pointee != 0 {
-            h = (h ^ UInt64(UInt8(bitPattern: p.pointee))) &* 0x100_0000_01b3
-            p += 1
+        name.withMemoryRebound(to: UInt8.self, capacity: 1) {
+            StableHash.fnv1a64(UnsafeBufferPointer(start: $0, count: strlen(name)))
         }
-        return h
     }
 
     /// A chain by name through `slots`.

@@ -51,6 +51,15 @@ enum XtablesProcess {
     /// library): it ends right after the run.
     private(set) static var runsAsTool = false
 
+    /// What a tool leaves to the process exit instead of freeing it (the last big table
+    /// comparison of a restore): kept reachable, so memory checkers count it still in use.
+    private static var keptForExit: AnyObject?
+
+    /// Keeps an object until the process ends, when this process is one run of a tool.
+    static func keepUntilExit(_ object: AnyObject) {
+        if runsAsTool { keptForExit = object }
+    }
+
     /// A one-shot tool: a plugin's own exit() ends the process, as in iptables. (In a
     /// library user's process it is caught inside the shim's guarded calls and thrown.)
     static func runAsTool() {

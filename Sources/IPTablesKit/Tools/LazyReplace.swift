@@ -39,9 +39,6 @@ final class LazyReplace {
     private(set) var active = true
     /// Brings the table to the normal path's state (set by restore: flush, then `replay`).
     var materializer: (() throws -> Void)?
-    /// The last comparison of a tool about to exit, kept reachable rather than freed
-    /// (freeing it is work the exit does anyway; memory checkers see it still in use).
-    nonisolated(unsafe) static var leftToExit: LazyReplace?
 
     /// Reads the live table (rules and their labels stay in the session's copy): `chains`
     /// are the session's, of which the first `builtins` are the built-ins. Labels are asked

@@ -445,7 +445,7 @@ final class Restore {
                 // leaves that memory to the exit.
                 if context.endsWithProcess {
                     l.materializer = nil
-                    LazyReplace.leftToExit = l
+                    XtablesProcess.keepUntilExit(l)
                 }
             } else {
                 do { try l.materialize() } catch {

@@ -13,28 +13,29 @@ public enum XMLTool {
 
     /// The whole tool: argv to exit status.
     public static func main(arguments: [String]) -> Int32 {
-        let out = FileOutput(fd: 1)
+        run(arguments: arguments, output: StandardOutput(), errors: StandardError())
+    }
+
+    /// One run writing into the given sinks (standard output and error in the tool).
+    static func run(arguments: [String], output out: OutputSink, errors: OutputSink) -> Int32 {
         var combine = false, verbose = false
         let scanner = OptionScanner(words: arguments, quiet: false)
         while let c = scanner.next("cvh", OptionTables.table("xml", optionList)) {
             switch c {
             case 0x63: combine = true
             case 0x76:
-                out.write(Array("xptables-xml\n".utf8))
+                out.write("xptables-xml\n")
                 verbose = true
-            case 0x68:
-                out.flush()
-                StandardError().write(usage)
-                return 1
+            case 0x68: return fail(out, errors, usage, status: 1)
             default: break  // getopt said what was wrong; iptables-xml goes on
             }
         }
         let operands = (Int(scanner.index)..<Int(scanner.count)).map { scanner.word(Int32($0)) }
-        if operands.count > 1 { return fail(out, "Unknown arguments found on commandline", status: 1) }
+        if operands.count > 1 { return fail(out, errors, "Unknown arguments found on commandline", status: 1) }
         var input = stdin
         if let path = operands.first {
             guard let f = fopen(path, "r") else {
-                return fail(out, "Can't open \(path): \(String(cString: strerror(errno)))", status: 1)
+                return fail(out, errors, "Can't open \(path): \(String(cString: strerror(errno)))", status: 1)
             }
             input = f
         }
@@ -44,15 +45,15 @@ public enum XMLTool {
         do {
             try convert(input!, into: &xml, out: out)
             try xml.finish()
-            out.write(xml.takeOutput())
+            emit(xml.takeOutput(), to: out)
             out.flush()
             return 0
         } catch let f as SaveXML.Failure {
-            out.write(xml.takeOutput())
+            emit(xml.takeOutput(), to: out)
             switch f {
-            case .plain(let message): return fail(out, message, status: 1)
+            case .plain(let message): return fail(out, errors, message, status: 1)
             case .parameter(let message):
-                return fail(out, "iptables-xml v\(XtablesVersion.number): \(message)\nError occurred at line: \(xml.lineNumber)\n"
+                return fail(out, errors, "iptables-xml v\(XtablesVersion.number): \(message)\nError occurred at line: \(xml.lineNumber)\n"
                             + "Try `iptables-xml -h' or 'iptables-xml --help' for more information.\n", status: 2)
             }
         } catch {
@@ -62,44 +63,26 @@ public enum XMLTool {
 
     /// Reads as fgets with iptables-xml's 10240-byte buffer reads (a longer line comes in
     /// pieces, each a line of its own), handing the output over as it grows.
-    private static func convert(_ input: UnsafeMutablePointer<FILE>, into xml: inout SaveXML, out: FileOutput) throws {
+    private static func convert(_ input: UnsafeMutablePointer<FILE>, into xml: inout SaveXML, out: OutputSink) throws {
         let size = 10240
         var buffer = [CChar](repeating: 0, count: size)
         while fgets(&buffer, Int32(size), input) != nil {
             // iptables-xml sees a C string: nothing after a NUL byte of the input.
             let length = strlen(buffer)
             try xml.line(buffer[0..<length].map { UInt8(bitPattern: $0) }[...])
-            if xml.out.count >= 1 << 16 { out.write(xml.takeOutput()) }
+            if xml.out.count >= 1 << 16 { emit(xml.takeOutput(), to: out) }
         }
     }
 
-    private static func fail(_ out: FileOutput, _ message: String, status: Int32) -> Int32 {
+    private static func emit(_ bytes: [UInt8], to out: OutputSink) {
+        bytes.withUnsafeBytes { out.write($0) }
+    }
+
+    /// Writes standard output's part first, then the message (iptables-xml's order).
+    private static func fail(_ out: OutputSink, _ errors: OutputSink, _ message: String, status: Int32) -> Int32 {
         out.flush()
-        StandardError().write(message)
+        errors.write(message)
+        errors.flush()
         return status
-    }
-}
-
-/// Bytes to a file descriptor, buffered until `flush`.
-final class FileOutput {
-    private let fd: Int32
-    private var pending: [UInt8] = []
-
-    init(fd: Int32) { self.fd = fd }
-
-    func write(_ bytes: [UInt8]) {
-        pending += bytes
-        if pending.count >= 1 << 16 { flush() }
-    }
-
-    func flush() {
-        var at = 0
-        while at < pending.count {
-            let n = pending[at...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            at += n
-        }
-        pending.removeAll(keepingCapacity: true)
     }
 }

@@ -56,10 +56,13 @@ let package = Package(
         /// imports CXtables), Formats, Tools. No unsafe flags: another package can depend on
         /// it by path. (scripts/build adds -enforce-exclusivity=unchecked to release builds.)
         .target(name: "IPTablesKit", dependencies: ["CXtables"]),
-        .executableTarget(name: "xtables-swift-multi", dependencies: ["IPTablesKit"]),
+        /// Start-up trims for the executables only: definitions that keep objects of the
+        /// static Swift runtime (its argv finder, its crash backtracer) out of the link.
+        .target(name: "CStartup"),
+        .executableTarget(name: "xtables-swift-multi", dependencies: ["IPTablesKit", "CStartup"]),
         /// Foundation lives here and in the helper only: the hot tools start without it.
         .target(name: "IPTablesKitJSON", dependencies: ["IPTablesKit"]),
-        .executableTarget(name: "iptables-swift-json", dependencies: ["IPTablesKitJSON"]),
+        .executableTarget(name: "iptables-swift-json", dependencies: ["IPTablesKitJSON", "CStartup"]),
         .testTarget(name: "IPTablesKitTests", dependencies: ["IPTablesKit"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "IPTablesKitJSONTests", dependencies: ["IPTablesKitJSON"]),

@@ -38,6 +38,6 @@ final class KernelLog {
     static func isNetfilter(_ text: Substring) -> Bool {
         for prefix in ["x_tables:", "xt_", "ip_tables:", "ip6_tables:", "ipt_", "ip6t_", "nf_", "iptable_", "ip6table_"]
         where text.hasPrefix(prefix) { return true }
-        return text.contains(" target: ") || text.contains(" match: ")
+        return text.containsText(" target: ") || text.containsText(" match: ")
     }
 }

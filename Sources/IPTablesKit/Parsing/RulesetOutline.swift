@@ -115,8 +115,8 @@ struct RulesetOutline {
         for line in bytes.prefix(4096).split(separator: 0x0A) {
             let l = String(decoding: line, as: UTF8.self)
             guard l.hasPrefix("#") else { break }
-            if l.contains("ip6tables-save") || l.contains("ip6tables-restore") { return .ipv6 }
-            if l.contains("iptables-save") || l.contains("iptables-restore") { return .ipv4 }
+            if l.containsText("ip6tables-save") || l.containsText("ip6tables-restore") { return .ipv6 }
+            if l.containsText("iptables-save") || l.containsText("iptables-restore") { return .ipv4 }
         }
         return nil
     }

@@ -114,7 +114,7 @@ struct CheckDiagnosis {
         if message.hasPrefix("unknown option") { return unknownOption(quoted, f) }
         if message.hasPrefix("Couldn't load target") { return unknownTarget(quoted, f) }
         if message.hasPrefix("Couldn't load match") { return unknownMatch(quoted) }
-        if message.contains("unable to initialize table") {
+        if message.containsText("unable to initialize table") {
             let hint = NearestName.hint(NearestName.suggestions(for: quoted, among: CheckDiagnosis.tableNames))
             return "the kernel has no table `\(quoted)'" + (hint.isEmpty ? "" : "; " + hint)
         }
@@ -162,7 +162,7 @@ struct CheckDiagnosis {
         if !hint.isEmpty { return hint }
         if let owner = CheckDiagnosis.optionOwners[bare] {
             let first = owner.split(separator: ",").first.map { $0.split(separator: " ").first ?? $0 } ?? ""
-            return "`\(option)' is an option of the \(owner) match\(owner.contains(" ") ? "es" : ""): "
+            return "`\(option)' is an option of the \(owner) match\(owner.contains(" " as Character) ? "es" : ""): "
                 + "load one before it (`-p \(first)' or `-m \(first)')"
         }
         return nil

@@ -1,16 +1,26 @@
+import Glibc
+
 /// A byte buffer in front of an output sink for the listing and save printers: rules are
 /// built here without String allocations and handed on in one write. When the sink is C
 /// stdout it must be flushed before an extension prints (extensions write to C stdout
 /// themselves); otherwise the extension's output is captured and appended here.
 struct LineWriter {
-    private(set) var bytes: [UInt8] = []
+    /// The bytes gathered are `storage[0..<count]`; the rest is room already allocated, so
+    /// that a put is one capacity test and one copy (an `append(contentsOf:)` per put was
+    /// a tenth of a 20k-rule save).
+    private var storage: [UInt8]
+    /// Bytes gathered and not yet written.
+    private(set) var count = 0
     /// Where `flush` sends the bytes; nil keeps them (for building strings).
     let sink: OutputSink?
 
     init(sink: OutputSink? = nil) {
         self.sink = sink
-        bytes.reserveCapacity(512)
+        storage = [UInt8](repeating: 0, count: 512)
     }
+
+    /// The bytes gathered.
+    var bytes: ArraySlice<UInt8> { storage[0..<count] }
 
     /// Whether extensions may print straight to C stdout after a flush.
     var extensionsPrintDirectly: Bool { sink?.isStandardOutput ?? false }
@@ -22,56 +32,98 @@ struct LineWriter {
         if extensionsPrintDirectly { flush() }
     }
 
-    /// Appends raw bytes (captured extension output).
-    mutating func put(bytes more: UnsafeRawBufferPointer) { bytes.append(contentsOf: more) }
-
-    /// Bytes gathered and not yet written.
-    var count: Int { bytes.count }
-
-    mutating func put(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if storage.count - count < n { storage += repeatElement(0, count: Swift.max(storage.count, n)) }
     }
 
+    /// Appends `n` bytes from `p`.
+    @inline(__always)
+    private mutating func put(raw p: UnsafeRawPointer, count n: Int) {
+        guard n > 0 else { return }
+        reserve(n)
+        let at = count
+        storage.withUnsafeMutableBytes { b in
+            let to = b.baseAddress! + at
+            if n <= 16 {
+                // Words and names: a loop costs less than the call to memcpy.
+                for i in 0..<n { to.storeBytes(of: p.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+            } else {
+                to.copyMemory(from: p, byteCount: n)
+            }
+        }
+        count += n
+    }
+
+    /// Appends raw bytes (captured extension output).
+    mutating func put(bytes more: UnsafeRawBufferPointer) {
+        if let p = more.baseAddress { put(raw: p, count: more.count) }
+    }
+
+    /// Literal text ("-A ", " -j "): preferred to the String form for literals.
+    mutating func put(_ s: StaticString) {
+        put(raw: s.utf8Start, count: s.utf8CodeUnitCount)
+    }
+
+    @_disfavoredOverload
     mutating func put(_ s: String) {
         var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
+        s.withUTF8 { if let p = $0.baseAddress { put(raw: p, count: $0.count) } }
     }
 
     mutating func put(cString p: UnsafePointer<CChar>) {
-        var q = UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self)
-        while q.pointee != 0 { bytes.append(q.pointee); q += 1 }
+        put(raw: p, count: strlen(p))
     }
 
-    mutating func put(byte: UInt8) { bytes.append(byte) }
+    mutating func put(byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
 
     /// A decimal number.
     mutating func put(_ n: UInt64) {
-        if n < 10 { bytes.append(0x30 + UInt8(n)); return }
-        var divisor: UInt64 = 10
-        while divisor <= n / 10 { divisor *= 10 }
-        var rest = n
-        while divisor > 0 {
-            bytes.append(0x30 + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        withUnsafeMutableBytes(of: &digits) { d in
+            var rest = n, i = d.count
+            repeat {
+                i -= 1
+                d[i] = 0x30 + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            put(raw: d.baseAddress! + i, count: d.count - i)
         }
     }
 
     /// Spaces up to `width` bytes written since `start` ("%-Ns" after the fact).
     mutating func pad(from start: Int, to width: Int) {
-        let written = bytes.count - start
-        if written < width { bytes.append(contentsOf: repeatElement(0x20, count: width - written)) }
+        let written = count - start
+        guard written < width else { return }
+        let n = width - written
+        reserve(n)
+        let at = count
+        storage.withUnsafeMutableBytes { _ = memset($0.baseAddress! + at, 0x20, n) }
+        count += n
     }
 
     /// Inserts spaces before the bytes written since `index` (right-justifying them).
-    mutating func bytes_insertSpaces(at index: Int, count: Int) {
-        bytes.insert(contentsOf: repeatElement(0x20, count: count), at: index)
+    mutating func bytes_insertSpaces(at index: Int, count n: Int) {
+        guard n > 0 else { return }
+        reserve(n)
+        let tail = count - index
+        storage.withUnsafeMutableBytes { b in
+            memmove(b.baseAddress! + index + n, b.baseAddress! + index, tail)
+            _ = memset(b.baseAddress! + index, 0x20, n)
+        }
+        count += n
     }
 
     /// Hands what is buffered to the sink.
     mutating func flush() {
-        guard !bytes.isEmpty, let sink else { return }
-        bytes.withUnsafeBytes { sink.write($0) }
-        bytes.removeAll(keepingCapacity: true)
+        guard count > 0, let sink else { return }
+        let n = count
+        storage.withUnsafeBytes { sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        count = 0
     }
 }

@@ -121,10 +121,10 @@ struct ListFormat {
                 }
             }
         }
-        let start = out.bytes.count
+        let start = out.count
         out.put(v)
         if table {
-            let digits = out.bytes.count - start
+            let digits = out.count - start
             if digits < width { out.bytes_insertSpaces(at: start, count: width - digits) }
         }
         if let u = unit { out.put(u) }
@@ -139,21 +139,21 @@ struct ListFormat {
         let inv = h.invflags
         let table = !style.contains(.noTable)
         if style.contains(.lineNumbers) {
-            let start = out.bytes.count
+            let start = out.count
             out.put(UInt64(num))
             if table { out.pad(from: start, to: 4) }
             out.put(byte: 0x20)
         }
         if !style.contains(.noCounts) { ListFormat.putNumber(h.packets, style, into: &out); ListFormat.putNumber(h.bytes, style, into: &out) }
         if !style.contains(.noTarget) {
-            let start = out.bytes.count
+            let start = out.count
             out.put(targetName)
             if table { out.pad(from: start, to: 9) }
             out.put(byte: 0x20)
         }
         out.put(byte: inv & InvFlag.proto != 0 ? 0x21 : 0x20)
         let pname = context.protocolName(h.proto, lookup: !style.contains(.numeric))
-        let start = out.bytes.count
+        let start = out.count
         if style.intersection([.numeric, .noTable]) == .numeric || pname == nil { out.put(UInt64(h.proto)) } else { out.put(pname!) }
         if table { out.pad(from: start, to: 4) }
         out.put(byte: 0x20)
@@ -174,13 +174,13 @@ struct ListFormat {
         let numeric = style.contains(.numeric)
         h.withAddresses { s, sm, d, dm in
             out.put(byte: inv & InvFlag.srcIP != 0 ? 0x21 : 0x20)
-            var start = out.bytes.count
+            var start = out.count
             AddressText.list(address: s, mask: sm, numeric: numeric, family: family, into: &out)
             if table { out.pad(from: start, to: 19) }
             out.put(byte: 0x20)
             out.put(byte: inv & InvFlag.dstIP != 0 ? 0x21 : 0x20)
             if !table { out.put("-> ") }
-            start = out.bytes.count
+            start = out.count
             AddressText.list(address: d, mask: dm, numeric: numeric, family: family, into: &out)
             if table { out.pad(from: start, to: 19); out.put(byte: 0x20) }
         }
@@ -196,7 +196,7 @@ struct ListFormat {
         let table = !style.contains(.noTable)
         if table && leading { out.put(byte: 0x20) }
         if !table { out.put(label) }
-        let start = out.bytes.count
+        let start = out.count
         if inverted { out.put(byte: 0x21) }
         if name[0] == 0 {
             out.put(style.contains(.numeric) ? "*" : "any")

@@ -58,11 +58,20 @@ enum AddressText {
         return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    /// An IPv4 address in dotted decimal.
+    /// An IPv4 address in dotted decimal, formatted on the stack and written in one put.
     static func dotted(_ a: UnsafeRawBufferPointer, into out: inout LineWriter) {
-        for i in 0..<4 {
-            if i > 0 { out.put(byte: 0x2E) }
-            out.put(UInt64(a[i]))
+        var text: (UInt64, UInt64) = (0, 0)  // 16 bytes; "255.255.255.255" takes 15
+        withUnsafeMutableBytes(of: &text) { t in
+            var n = 0
+            for i in 0..<4 {
+                if i > 0 { t[n] = 0x2E; n += 1 }
+                let octet = a[i]
+                if octet >= 100 { t[n] = 0x30 + octet / 100; n += 1 }
+                if octet >= 10 { t[n] = 0x30 + octet / 10 % 10; n += 1 }
+                t[n] = 0x30 + octet % 10
+                n += 1
+            }
+            out.put(bytes: UnsafeRawBufferPointer(rebasing: t[0..<n]))
         }
     }
 

@@ -21,6 +21,12 @@ struct RuleSaveFormat {
         out.flushIfDirect()
     }
 
+    /// Writes lines gathered elsewhere (chain heads); on stdout they go to C stdio at once.
+    mutating func put(_ lines: LineWriter) {
+        lines.bytes.withUnsafeBytes { out.put(bytes: $0) }
+        out.flushIfDirect()
+    }
+
     /// Writes out the rules gathered; callers do so before any other output.
     mutating func flush() { out.flush() }
 

@@ -232,19 +232,25 @@ final class BlobTable: TableSession, RuleLayout {
 
     func chains() -> [String] { names }
 
-    /// A chain by name: the one after the last asked (tools walk the chains in order), a
-    /// built-in, or a binary search of the user chains, which are sorted by strcmp.
+    /// A chain by name: the one last asked or the one after it (tools walk the chains in
+    /// order, asking several things of each), then through `slots` once many lookups were
+    /// made on a big table, else a built-in or a binary search of the user chains, which
+    /// are sorted by strcmp.
     private func chainIndex(_ name: String) -> Int? {
         name.withCString { n -> Int? in
-            if chainList.count > BlobTable.hashedAbove {
-                // A few lookups (-C, -L CHAIN) search; many (a restore) pay for the table once.
-                hashedLookups += 1
-                if hashedLookups > BlobTable.hashAfter { return hashedIndex(n) }
-            }
             if cursor < chainList.count, strcmp(chainList[cursor].name, n) == 0 { return cursor }
             if cursor + 1 < chainList.count, strcmp(chainList[cursor + 1].name, n) == 0 {
                 cursor += 1
                 return cursor
+            }
+            if chainList.count > BlobTable.hashedAbove {
+                // A few lookups (-C, -L CHAIN) search; many (a restore) pay for the table once.
+                hashedLookups += 1
+                if hashedLookups > BlobTable.hashAfter {
+                    let found = hashedIndex(n)
+                    if let found { cursor = found }
+                    return found
+                }
             }
             var lo = 0
             while lo < chainList.count, chainList[lo].hook != nil {

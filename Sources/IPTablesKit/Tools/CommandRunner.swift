@@ -147,13 +147,15 @@ struct CommandRunner {
         var printer = RuleSaveFormat(context: context, session: session)
         defer { printer.flush() }
         if command.ruleNumber == 0 {
-            var head = ""
+            var head = LineWriter()
             for name in chains {
                 if session.isBuiltin(name), let p = session.policy(of: name) {
-                    head += "-P \(name) \(p.name)" + (counters ? " -c \(p.packets) \(p.bytes)" : "") + "\n"
+                    head.put("-P "); head.put(name); head.put(byte: 0x20); head.put(p.name)
+                    if counters { head.put(" -c "); head.put(p.packets); head.put(byte: 0x20); head.put(p.bytes) }
                 } else {
-                    head += "-N \(name)\n"
+                    head.put("-N "); head.put(name)
                 }
+                head.put(byte: 0x0A)
             }
             printer.put(head)
         }

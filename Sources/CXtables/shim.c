@@ -570,7 +570,21 @@ const struct shim_tc *shim_tc_for(uint8_t nfproto)
 
 /* ---------------------------------------------------------------- stdio */
 
-void shim_out(const char *s, size_t n) { fwrite(s, 1, n, stdout); }
+/* Bytes to C stdout. A listing hands its line buffer to stdout before every extension
+   prints (twice a rule), so the common case is a few bytes into a fully buffered stream
+   with room: they are copied into its buffer as putc_unlocked's macro does (glibc
+   keeps no room there for line-buffered, unbuffered or wide streams, so those, and a
+   full buffer, take fwrite's way). Single-threaded, like every caller. */
+void shim_out(const char *s, size_t n)
+{
+    FILE *f = stdout;
+    if (f->_mode <= 0 && f->_IO_write_ptr != NULL && (size_t)(f->_IO_write_end - f->_IO_write_ptr) > n) {
+        memcpy(f->_IO_write_ptr, s, n);
+        f->_IO_write_ptr += n;
+        return;
+    }
+    fwrite(s, 1, n, f);
+}
 void shim_err(const char *s, size_t n) { fflush(stdout); fwrite(s, 1, n, stderr); }
 void shim_flush(void) { fflush(stdout); }
 

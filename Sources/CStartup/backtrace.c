@@ -19,9 +19,12 @@
 
 /* The runtime's BacktraceSettings is 88 bytes on x86_64 and aarch64; zero means
    algorithm Auto, enabled Off. Kept as plain ints: only the field above is ever read. */
-int _swift_backtraceSettings[22];
+__attribute__((visibility("hidden"))) int _swift_backtraceSettings[22];
 
-bool _swift_backtrace_isThunkFunction(const char *mangledName);
+/* Hidden: enough for the static link, and in a debug build (the runtime as a shared
+   library) it overrides nothing there. The runtime declares it with Swift's calling
+   convention, which for one pointer argument and a bool result is the C one. */
+__attribute__((visibility("hidden"))) bool _swift_backtrace_isThunkFunction(const char *mangledName);
 
 /* Asked by the backtracer only; there is none. */
 bool _swift_backtrace_isThunkFunction(const char *mangledName)

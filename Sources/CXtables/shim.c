@@ -572,13 +572,16 @@ const struct shim_tc *shim_tc_for(uint8_t nfproto)
 
 /* Bytes to C stdout. A listing hands its line buffer to stdout before every extension
    prints (twice a rule), so the common case is a few bytes into a fully buffered stream
-   with room: they are copied into its buffer as putc_unlocked's macro does (glibc
-   keeps no room there for line-buffered, unbuffered or wide streams, so those, and a
-   full buffer, take fwrite's way). Single-threaded, like every caller. */
+   with room: they are copied into its buffer as putc_unlocked's macro does, under the
+   same test (write pointer below the write end). glibc keeps the write end at or below
+   the write pointer of line-buffered and unbuffered streams (a line-buffered one's
+   pointer runs past it), so those, wide streams and a full buffer take fwrite's way.
+   Single-threaded, like every caller. */
 void shim_out(const char *s, size_t n)
 {
     FILE *f = stdout;
-    if (f->_mode <= 0 && f->_IO_write_ptr != NULL && (size_t)(f->_IO_write_end - f->_IO_write_ptr) > n) {
+    if (f->_mode <= 0 && f->_IO_write_ptr < f->_IO_write_end
+        && (size_t)(f->_IO_write_end - f->_IO_write_ptr) > n) {
         memcpy(f->_IO_write_ptr, s, n);
         f->_IO_write_ptr += n;
         return;

@@ -14,9 +14,11 @@ struct LineWriter {
     /// Where `flush` sends the bytes; nil keeps them (for building strings).
     let sink: OutputSink?
 
+    /// A writer to a sink starts with room for a few lines; one that builds a string
+    /// (made per rule by some callers) starts empty.
     init(sink: OutputSink? = nil) {
         self.sink = sink
-        storage = [UInt8](repeating: 0, count: 512)
+        storage = sink == nil ? [] : [UInt8](repeating: 0, count: 512)
     }
 
     /// The bytes gathered.
@@ -32,10 +34,16 @@ struct LineWriter {
         if extensionsPrintDirectly { flush() }
     }
 
-    /// Makes room for `n` more bytes.
+    /// Makes room for `n` more bytes (at least doubling, from 64).
     @inline(__always)
     private mutating func reserve(_ n: Int) {
-        if storage.count - count < n { storage += repeatElement(0, count: Swift.max(storage.count, n)) }
+        if storage.count - count < n { grow(to: count + n) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var size = Swift.max(64, storage.count * 2)
+        while size < needed { size *= 2 }
+        storage += repeatElement(0, count: size - storage.count)
     }
 
     /// Appends `n` bytes from `p`.
@@ -66,6 +74,8 @@ struct LineWriter {
         put(raw: s.utf8Start, count: s.utf8CodeUnitCount)
     }
 
+    /// Text of a String. Disfavoured so that a literal (`put(" -j ")`) takes the
+    /// StaticString form, which copies without asking the String for its bytes.
     @_disfavoredOverload
     mutating func put(_ s: String) {
         var s = s
@@ -109,6 +119,7 @@ struct LineWriter {
 
     /// Inserts spaces before the bytes written since `index` (right-justifying them).
     mutating func bytes_insertSpaces(at index: Int, count n: Int) {
+        precondition(index >= 0 && index <= count, "insertion point outside the bytes written")
         guard n > 0 else { return }
         reserve(n)
         let tail = count - index

@@ -273,7 +273,7 @@ final class BlobTable: TableSession, RuleLayout {
 
     /// Above this many chains, names are found through `slots` rather than by binary search
     /// (tens of thousands of names spread over the blob cost a cache miss per comparison),
-    /// once more than `hashAfter` lookups were made: building `slots` reads every name.
+    /// once more than `hashAfter` lookups missed the cursor: building `slots` reads every name.
     private static let hashedAbove = 256
     private static let hashAfter = 64
     private var hashedLookups = 0

@@ -162,7 +162,7 @@ struct CheckDiagnosis {
         if !hint.isEmpty { return hint }
         if let owner = CheckDiagnosis.optionOwners[bare] {
             let first = owner.split(separator: ",").first.map { $0.split(separator: " ").first ?? $0 } ?? ""
-            return "`\(option)' is an option of the \(owner) match\(owner.contains(" " as Character) ? "es" : ""): "
+            return "`\(option)' is an option of the \(owner) match\(owner.contains(" ") ? "es" : ""): "
                 + "load one before it (`-p \(first)' or `-m \(first)')"
         }
         return nil

@@ -3,7 +3,8 @@ import CXtables
 /// A decoded rule header, from a kernel entry or a rule being built.
 struct RuleHeader {
     private var raw: shim_rule_ip
-    let family: Family
+    /// Bytes of an address (4 or 16): the family is all the header needs to know of it.
+    private let addressWidth: Int
 
     /// Packets and bytes the kernel counted.
     var packets: UInt64 { raw.pcnt }
@@ -18,34 +19,38 @@ struct RuleHeader {
     init(entry: UnsafeRawPointer, family: Family) {
         raw = shim_rule_ip()
         shim_entry_get_ip(family.nfproto, entry, &raw)
-        self.family = family
+        addressWidth = family.addressWidth
     }
+
+    /// Where the fields lie in `shim_rule_ip`, found once (a key path per rule cost more
+    /// than printing the addresses).
+    private static let offsets: (src: Int, smsk: Int, dst: Int, dmsk: Int,
+                                 iniface: Int, inifaceMask: Int, outiface: Int, outifaceMask: Int) = {
+        let l = MemoryLayout<shim_rule_ip>.self
+        return (l.offset(of: \.src)!, l.offset(of: \.smsk)!, l.offset(of: \.dst)!, l.offset(of: \.dmsk)!,
+                l.offset(of: \.iniface)!, l.offset(of: \.iniface_mask)!,
+                l.offset(of: \.outiface)!, l.offset(of: \.outiface_mask)!)
+    }()
 
     /// Runs `body` with the bytes of the source, source mask, destination and destination mask.
     func withAddresses<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer,
                                    UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R) -> R {
-        let w = family.addressWidth
-        var copy = raw
-        return withUnsafeBytes(of: &copy) { all in
+        let w = addressWidth, o = RuleHeader.offsets
+        return withUnsafeBytes(of: raw) { all in
             let base = all.baseAddress!
-            func field(_ path: KeyPath<shim_rule_ip, (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                                                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)>) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(start: base + MemoryLayout<shim_rule_ip>.offset(of: path)!, count: w)
-            }
-            return body(field(\.src), field(\.smsk), field(\.dst), field(\.dmsk))
+            func field(_ offset: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + offset, count: w) }
+            return body(field(o.src), field(o.smsk), field(o.dst), field(o.dmsk))
         }
     }
 
     /// Runs `body` with the bytes of the in/out interface names and masks.
     func withInterfaces<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer,
                                     UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R) -> R {
-        var copy = raw
-        return withUnsafeBytes(of: &copy) { all in
+        let o = RuleHeader.offsets
+        return withUnsafeBytes(of: raw) { all in
             let base = all.baseAddress!
-            let l = MemoryLayout<shim_rule_ip>.self
-            func at(_ offset: Int?) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + offset!, count: 16) }
-            return body(at(l.offset(of: \.iniface)), at(l.offset(of: \.iniface_mask)),
-                        at(l.offset(of: \.outiface)), at(l.offset(of: \.outiface_mask)))
+            func at(_ offset: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + offset, count: 16) }
+            return body(at(o.iniface), at(o.inifaceMask), at(o.outiface), at(o.outifaceMask))
         }
     }
 }

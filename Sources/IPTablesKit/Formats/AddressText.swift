@@ -12,8 +12,15 @@ enum AddressText {
         }
     }
 
-    /// Prefix length of a contiguous mask, nil when the mask has holes.
+    /// Prefix length of a contiguous mask, nil when the mask has holes. Masks of 4 and 16
+    /// bytes are read as big-endian words (a listing asks twice a rule); others byte by byte.
     static func prefixLength(_ mask: UnsafeRawBufferPointer) -> Int? {
+        switch mask.count {
+        case 4: return prefixLength(words: UInt64(UInt32(bigEndian: mask.loadUnaligned(as: UInt32.self))) << 32, 0)
+        case 16: return prefixLength(words: UInt64(bigEndian: mask.loadUnaligned(as: UInt64.self)),
+                                     UInt64(bigEndian: mask.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        default: break
+        }
         var bits = 0, ended = false
         for byte in mask {
             if ended {
@@ -27,6 +34,19 @@ enum AddressText {
             ended = true
         }
         return bits
+    }
+
+    /// The prefix length of a 128-bit mask given as its high and low words (a 32-bit mask
+    /// sits in the top of `high`, zeros after it); nil when the ones are not contiguous.
+    private static func prefixLength(words high: UInt64, _ low: UInt64) -> Int? {
+        if high != .max {
+            let ones = (~high).leadingZeroBitCount
+            let contiguous = ones == 0 ? high == 0 : high == ~UInt64(0) << (64 - ones)
+            return contiguous && low == 0 ? ones : nil
+        }
+        let ones = (~low).leadingZeroBitCount
+        let contiguous = ones == 0 ? low == 0 : ones == 64 || low == ~UInt64(0) << (64 - ones)
+        return contiguous ? 64 + ones : nil
     }
 
     static func prefixLength(_ mask: [UInt8]) -> Int? { mask.withUnsafeBytes { prefixLength($0) } }

@@ -9,6 +9,32 @@ final class AddressTextTests: XCTestCase {
         XCTAssertNil(AddressText.prefixLength([255, 0, 255, 0]))
     }
 
+    /// Every length of both widths, and every single-bit hole, against the byte-by-byte rule
+    /// (iptables' own: ones then zeros); other widths take the byte loop.
+    func testPrefixLengthEveryWidth() {
+        for width in [4, 16] {
+            for length in 0...(width * 8) {
+                let mask = (0..<width).map { i -> UInt8 in
+                    let bits = max(0, min(8, length - i * 8))
+                    return bits == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - bits))
+                }
+                XCTAssertEqual(AddressText.prefixLength(mask), length, "\(width) bytes, /\(length)")
+                for hole in 0..<(width * 8) where hole < length - 1 {
+                    var holed = mask
+                    holed[hole / 8] &= ~(0x80 >> UInt8(hole % 8))
+                    XCTAssertNil(AddressText.prefixLength(holed), "\(width) bytes, /\(length) without bit \(hole)")
+                }
+                if length < width * 8 {
+                    var stray = mask
+                    stray[width - 1] |= 1
+                    if length < width * 8 - 1 { XCTAssertNil(AddressText.prefixLength(stray), "\(width) bytes, /\(length) with the last bit") }
+                }
+            }
+        }
+        XCTAssertEqual(AddressText.prefixLength([255, 240]), 12)
+        XCTAssertNil(AddressText.prefixLength([255, 0, 1]))
+    }
+
     func testSaveIPv4() {
         let f = Family.ipv4
         XCTAssertEqual(AddressText.save("s", address: [10, 0, 0, 0], mask: [255, 0, 0, 0], inverted: false, family: f), " -s 10.0.0.0/8")

@@ -18,14 +18,16 @@ struct LineWriter {
     /// (made per rule by some callers) starts empty.
     init(sink: OutputSink? = nil) {
         self.sink = sink
+        extensionsPrintDirectly = sink?.isStandardOutput ?? false
         storage = sink == nil ? [] : [UInt8](repeating: 0, count: 512)
     }
 
     /// The bytes gathered.
     var bytes: ArraySlice<UInt8> { storage[0..<count] }
 
-    /// Whether extensions may print straight to C stdout after a flush.
-    var extensionsPrintDirectly: Bool { sink?.isStandardOutput ?? false }
+    /// Whether extensions may print straight to C stdout after a flush (asked of the sink
+    /// once: a listing asks twice a rule).
+    let extensionsPrintDirectly: Bool
 
     /// Hands the bytes to C stdio now when the sink is C stdout: text reaches stdio at
     /// the points where iptables printf's it, so that libxtables' own stderr messages

@@ -79,6 +79,10 @@ struct PrintLookups {
         let exact: UnsafeMutablePointer<T>?
         /// The results that are clones (owned here), nil where none.
         let clones: (UnsafeMutablePointer<T>?, UnsafeMutablePointer<T>?)
+        /// For a match whose exact plugin has a native form (NativeMatch), that form.
+        var native: NativeMatch? = nil
+        /// For a target whose exact plugin has a native form (NativeTarget), that form.
+        var nativeTarget: NativeTarget? = nil
     }
 
     private var matches: [Entry<xtables_match>] = []
@@ -109,24 +113,33 @@ struct PrintLookups {
         (any.flatMap { isClone($0) ? $0 : nil }, exact.flatMap { $0 != any && isClone($0) ? $0 : nil })
     }
 
-    mutating func match(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext)
-        -> (any: UnsafeMutablePointer<xtables_match>?, exact: UnsafeMutablePointer<xtables_match>?) {
-        for e in matches where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact) }
+    /// The plugin of a match name (any revision), the one of its exact revision, and the
+    /// native form of the latter (NativeMatch) if it has one. `beforeLoading` runs when the
+    /// name is not cached yet: loading a plugin may write to stderr.
+    mutating func match(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext,
+                        beforeLoading: () -> Void = {})
+        -> (any: UnsafeMutablePointer<xtables_match>?, exact: UnsafeMutablePointer<xtables_match>?, native: NativeMatch?) {
+        for e in matches where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact, e.native) }
+        beforeLoading()
         let m = try? context.findMatch(String(cString: name), .tryLoad, into: nil)
         let exact = m.flatMap { xtables_find_match_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
         let owned = PrintLookups.clones(m, exact) { $0.pointee.next == $0 }
-        matches.append(Entry(name: strdup(name), revision: revision, any: m, exact: exact, clones: owned))
-        return (m, exact)
+        let native = exact.flatMap(NativeMatch.of)
+        matches.append(Entry(name: strdup(name), revision: revision, any: m, exact: exact, clones: owned, native: native))
+        return (m, exact, native)
     }
 
+    /// The plugin of a target name (any revision), the one of its exact revision, and the
+    /// native form of the latter (NativeTarget) if it has one.
     mutating func target(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext)
-        -> (any: UnsafeMutablePointer<xtables_target>?, exact: UnsafeMutablePointer<xtables_target>?) {
-        for e in targets where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact) }
+        -> (any: UnsafeMutablePointer<xtables_target>?, exact: UnsafeMutablePointer<xtables_target>?, native: NativeTarget?) {
+        for e in targets where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact, e.nativeTarget) }
         let t = try? context.findTarget(String(cString: name), .tryLoad)
         let exact = t.flatMap { xtables_find_target_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
         let owned = PrintLookups.clones(t, exact) { $0.pointee.next == $0 }
-        targets.append(Entry(name: strdup(name), revision: revision, any: t, exact: exact, clones: owned))
-        return (t, exact)
+        let native = exact.flatMap(NativeTarget.of)
+        targets.append(Entry(name: strdup(name), revision: revision, any: t, exact: exact, clones: owned, nativeTarget: native))
+        return (t, exact, native)
     }
 }
 

@@ -36,6 +36,7 @@ enum ExtensionPrinter {
             let found = context.printLookups.match(nameC, revision: shim_match_revision(m), in: context)
             if let match = found.any {
                 if let e = found.exact, e.pointee.print != nil {
+                    if numeric, let native = found.native, native.listNumeric(m, into: &out) { continue }
                     try run(into: &out) { shim_match_print(e, entry, m, n) }
                 } else if match.pointee.print != nil {
                     out.put(cString: nameC); out.put(" [unsupported revision] ")
@@ -57,6 +58,7 @@ enum ExtensionPrinter {
         let found = targetName.withCString { context.printLookups.target($0, revision: shim_target_revision(t), in: context) }
         if let target = found.any {
             if let e = found.exact, e.pointee.print != nil {
+                if let native = found.native, native.list(t, numeric: n != 0, into: &out) { return }
                 try run(into: &out) { shim_target_print(e, entry, t, n) }
             } else if target.pointee.print != nil {
                 out.put(" "); out.put(cString: target.pointee.name); out.put(" [unsupported revision]")
@@ -77,7 +79,8 @@ enum ExtensionPrinter {
                           into out: inout LineWriter) throws -> Bool {
         guard let m = shim_entry_match(context.family.nfproto, entry, index) else { return false }
         let name = shim_match_name(m)
-        let found = context.printLookups.match(name, revision: shim_match_revision(m), in: context)
+        let found = context.printLookups.match(name, revision: shim_match_revision(m), in: context,
+                                               beforeLoading: { out.flushIfDirect() })
         guard let match = found.any else {
             if shim_match_size(m) != 0 {
                 out.flush()
@@ -89,6 +92,7 @@ enum ExtensionPrinter {
         out.put(" -m ")
         if let alias = shown.pointee.alias { out.put(cString: alias(m)!) } else { out.put(cString: name) }
         if let e = found.exact, e.pointee.save != nil {
+            if let native = found.native, native.save(m, into: &out) { return true }
             try run(into: &out) { shim_match_save(e, entry, m) }
         } else if match.pointee.save != nil {
             out.put(" [unsupported revision]")
@@ -118,6 +122,7 @@ enum ExtensionPrinter {
         out.put(" -j ")
         if let alias = shown.pointee.alias { out.put(cString: alias(t)!) } else { out.put(cString: label) }
         if let e = found.exact, e.pointee.save != nil {
+            if let native = found.native, native.save(t, into: &out) { return }
             try run(into: &out) { shim_target_save(e, entry, t) }
         } else if target.pointee.save != nil {
             out.put(" [unsupported revision]")

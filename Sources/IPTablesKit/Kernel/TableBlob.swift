@@ -103,13 +103,17 @@ final class BlobTable: TableSession, RuleLayout {
         var nextHook = 0
         rules.reserveCapacity(Int(info.num_entries))
         labels.reserveCapacity(Int(info.num_entries))
+        jumps.reserveCapacity(Int(info.num_entries))
+        // The last entry decoded: a chain's policy or hidden RETURN when the next one starts
+        // another chain (close takes it from here rather than decoding it again).
+        var previous = (kind: Int32(-1), facts: shim_entry_facts())
         while offset < size {
             let e = base + Int(offset)
             let kind = shim_entry_decode(family.nfproto, e, Int(size - offset), &facts)
             guard kind >= 0, facts.next_offset > 0, facts.next_offset <= size - offset else { return false }
             let atHook = nextHook < hooks.count && hooks[nextHook].offset == offset
             if kind == Int32(SHIM_ENTRY_ERROR) {
-                guard !atHook, close(&current) else { return false }  // libiptc would skip that hook
+                guard !atHook, close(&current, last: previous) else { return false }  // libiptc would skip that hook
                 if facts.next_offset == size - offset {
                     return nextHook == hooks.count && resolve() && namesAreUnique()
                 }
@@ -120,7 +124,7 @@ final class BlobTable: TableSession, RuleLayout {
                 if atHook {
                     let hook = hooks[nextHook].hook
                     nextHook += 1
-                    guard !sawUserChain, close(&current) else { return false }  // libiptc would append it after them
+                    guard !sawUserChain, close(&current, last: previous) else { return false }  // libiptc would append it after them
                     current = Chain(name: BlobTable.text(BuiltinChains.byHook[hook]), hook: hook, first: rules.count,
                                     headOffset: offset, footOffset: offset)
                 }
@@ -145,6 +149,7 @@ final class BlobTable: TableSession, RuleLayout {
                 current!.count += 1
                 current!.footOffset = offset
             }
+            previous = (kind, facts)
             offset += facts.next_offset
         }
         return false  // no ERROR entry at the end
@@ -155,7 +160,10 @@ final class BlobTable: TableSession, RuleLayout {
         let builtins = chainList.prefix { $0.hook != nil }
         let users = chainList.dropFirst(builtins.count)
         for (a, b) in zip(users, users.dropFirst()) where strcmp(a.name, b.name) == 0 { return false }
-        for u in users where builtins.contains(where: { strcmp($0.name, u.name) == 0 }) { return false }
+        // A user chain named as a built-in: the first byte rules out almost all at once.
+        for u in users where builtins.contains(where: { $0.name.pointee == u.name.pointee && strcmp($0.name, u.name) == 0 }) {
+            return false
+        }
         return true
     }
 
@@ -168,15 +176,15 @@ final class BlobTable: TableSession, RuleLayout {
         return sorted
     }
 
-    /// Ends a chain: its last entry is its policy or hidden RETURN, not a rule.
-    private func close(_ chain: inout Chain?) -> Bool {
+    /// Ends a chain: its last entry (`last`, the entry decoded just before) is its policy or
+    /// hidden RETURN, not a rule.
+    private func close(_ chain: inout Chain?, last decoded: (kind: Int32, facts: shim_entry_facts)) -> Bool {
         guard var c = chain else { return true }
         chain = nil
         guard c.count > 0 else { return false }
         let last = c.first + c.count - 1
-        var facts = shim_entry_facts()
-        let room = Int(size) - (rules[last] - base)
-        guard shim_entry_decode(family.nfproto, rules[last], room, &facts) == Int32(SHIM_ENTRY_STANDARD) else { return false }
+        let facts = decoded.facts
+        guard decoded.kind == Int32(SHIM_ENTRY_STANDARD) else { return false }
         // A built-in's policy is a verdict (libiptc aborts on another); a user chain's last
         // entry may be anything standard, and is dropped with whatever it jumped to.
         if c.hook != nil && BlobTable.verdictName(facts.verdict) == nil { return false }

@@ -2,7 +2,7 @@ import CXtables
 import Glibc
 
 /// The save form and the numeric listing form of the commonest matches (tcp, udp, comment,
-/// statistic, icmp, limit, multiport: nearly every rule of the rulesets daemons write)
+/// statistic, icmp, limit, multiport, conntrack's state: nearly every rule of the rulesets daemons write)
 /// put straight into the line writer, instead of through the plugins' printf, which was
 /// two fifths of a large save. Each form (NativeMatchForms.swift) is what the print and
 /// save functions of the plugin of iptables 1.8.9 write, byte for byte. A plugin of another
@@ -10,7 +10,7 @@ import Glibc
 /// listing (-L without -n: service and ICMP type names come from the plugin) and a value
 /// the plugin would print by reading past its tables are all left to the plugin.
 enum NativeMatch {
-    case tcp, udp, comment, statistic, icmp, limit, multiport
+    case tcp, udp, comment, statistic, icmp, limit, multiport, conntrack
 
     /// An xt_entry_match's data follows its 32-byte header.
     private static let headerSize = 32
@@ -26,6 +26,7 @@ enum NativeMatch {
         ("icmp", .icmp, 0, true, 8, 8),
         ("limit", .limit, 0, false, 40, 8),
         ("multiport", .multiport, 1, false, 48, 48),
+        ("conntrack", .conntrack, 3, false, 168, 168),
     ]
 
     /// The native form of a loaded plugin, if it is one of these (asked once per lookup).
@@ -49,6 +50,7 @@ enum NativeMatch {
         case .icmp: return 8
         case .limit: return 40
         case .multiport: return 48
+        case .conntrack: return 168
         }
     }
 
@@ -71,6 +73,9 @@ enum NativeMatch {
         case .multiport:
             guard let form = MultiportForm(d) else { return false }
             form.save(into: &out)
+        case .conntrack:
+            guard let form = ConntrackForm(d) else { return false }
+            form.write(prefix: "--", into: &out)
         }
         return true
     }
@@ -91,6 +96,9 @@ enum NativeMatch {
         case .multiport:
             guard let form = MultiportForm(d) else { return false }
             form.listNumeric(into: &out)
+        case .conntrack:
+            guard let form = ConntrackForm(d) else { return false }
+            form.write(prefix: "", into: &out)
         }
         return true
     }

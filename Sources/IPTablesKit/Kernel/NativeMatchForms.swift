@@ -407,3 +407,43 @@ struct MultiportForm {
         }
     }
 }
+
+/// struct xt_conntrack_mtinfo3 when it matches on the state alone (match_flags holds
+/// nothing but XT_CONNTRACK_STATE and XT_CONNTRACK_STATE_ALIAS): Docker's, ufw's and
+/// Kubernetes' "--ctstate RELATED,ESTABLISHED". Any other field is left to the plugin.
+struct ConntrackForm {
+    let flags: UInt16
+    let inverted: Bool
+    let states: UInt16
+
+    /// XT_CONNTRACK_STATE and XT_CONNTRACK_STATE_ALIAS (made by -m state).
+    private static let stateFlag: UInt16 = 0x0001, aliasFlag: UInt16 = 0x2000
+
+    /// The states print_state names, in its order.
+    private static let names: [(UInt16, StaticString)] = [
+        (0x01, "INVALID"), (0x08, "NEW"), (0x04, "RELATED"), (0x02, "ESTABLISHED"),
+        (0x100, "UNTRACKED"), (0x40, "SNAT"), (0x80, "DNAT"),
+    ]
+
+    init?(_ d: UnsafeRawPointer) {
+        flags = d.loadUnaligned(fromByteOffset: 146, as: UInt16.self)
+        guard flags & ~(ConntrackForm.stateFlag | ConntrackForm.aliasFlag) == 0 else { return nil }
+        inverted = d.loadUnaligned(fromByteOffset: 148, as: UInt16.self) & ConntrackForm.stateFlag != 0
+        states = d.loadUnaligned(fromByteOffset: 150, as: UInt16.self)
+    }
+
+    /// "[ !] PFXctstate A,B" ("state" for -m state); nothing without the state flag.
+    func write(prefix: StaticString, into out: inout LineWriter) {
+        guard flags & ConntrackForm.stateFlag != 0 else { return }
+        if inverted { out.put(" !") }
+        out.put(byte: 0x20)
+        out.put(prefix)
+        out.put(flags & ConntrackForm.aliasFlag != 0 ? "state" : "ctstate")
+        var separator: UInt8 = 0x20
+        for (bit, name) in ConntrackForm.names where states & bit != 0 {
+            out.put(byte: separator)
+            out.put(name)
+            separator = 0x2C
+        }
+    }
+}

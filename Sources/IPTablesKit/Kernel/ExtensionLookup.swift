@@ -130,10 +130,12 @@ struct PrintLookups {
     }
 
     /// The plugin of a target name (any revision), the one of its exact revision, and the
-    /// native form of the latter (NativeTarget) if it has one.
-    mutating func target(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext)
+    /// native form of the latter (NativeTarget) if it has one. `beforeLoading` as for a match.
+    mutating func target(_ name: UnsafePointer<CChar>, revision: UInt8, in context: XtablesContext,
+                         beforeLoading: () -> Void = {})
         -> (any: UnsafeMutablePointer<xtables_target>?, exact: UnsafeMutablePointer<xtables_target>?, native: NativeTarget?) {
         for e in targets where e.revision == revision && strcmp(e.name, name) == 0 { return (e.any, e.exact, e.nativeTarget) }
+        beforeLoading()
         let t = try? context.findTarget(String(cString: name), .tryLoad)
         let exact = t.flatMap { xtables_find_target_revision(name, XTF_TRY_LOAD, $0, Int32(revision)) }
         let owned = PrintLookups.clones(t, exact) { $0.pointee.next == $0 }

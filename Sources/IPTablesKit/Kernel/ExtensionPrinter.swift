@@ -33,7 +33,8 @@ enum ExtensionPrinter {
         while let m = shim_entry_match(nf, entry, i) {
             i += 1
             let nameC = shim_match_name(m)
-            let found = context.printLookups.match(nameC, revision: shim_match_revision(m), in: context)
+            let found = context.printLookups.match(nameC, revision: shim_match_revision(m), in: context,
+                                                   beforeLoading: { out.flushIfDirect() })
             if let match = found.any {
                 if let e = found.exact, e.pointee.print != nil {
                     if numeric, let native = found.native, native.listNumeric(m, into: &out) { continue }
@@ -55,7 +56,9 @@ enum ExtensionPrinter {
     private static func listTarget(entry: UnsafeRawPointer, targetName: String, numeric n: Int32,
                                    context: XtablesContext, into out: inout LineWriter) throws {
         let t = shim_entry_target(context.family.nfproto, entry)
-        let found = targetName.withCString { context.printLookups.target($0, revision: shim_target_revision(t), in: context) }
+        let found = targetName.withCString {
+            context.printLookups.target($0, revision: shim_target_revision(t), in: context, beforeLoading: { out.flushIfDirect() })
+        }
         if let target = found.any {
             if let e = found.exact, e.pointee.print != nil {
                 if let native = found.native, native.list(t, numeric: n != 0, into: &out) { return }
@@ -113,7 +116,8 @@ enum ExtensionPrinter {
             }
             return
         }
-        let found = context.printLookups.target(blob, revision: shim_target_revision(t), in: context)
+        let found = context.printLookups.target(blob, revision: shim_target_revision(t), in: context,
+                                                beforeLoading: { out.flushIfDirect() })
         guard let target = found.any else {
             out.flush()
             throw IPTablesError(.other, "Can't find library for target `\(String(cString: blob))'\n", style: .plain)

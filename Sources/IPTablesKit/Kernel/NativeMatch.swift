@@ -22,7 +22,7 @@ enum NativeMatch {
         ("tcp", .tcp, 0, false, 16, 16),
         ("udp", .udp, 0, false, 16, 16),
         ("comment", .comment, 0, false, 256, 256),
-        ("statistic", .statistic, 0, false, 24, 16),
+        ("statistic", .statistic, 0, false, 24, 12),
         ("icmp", .icmp, 0, true, 8, 8),
         ("limit", .limit, 0, false, 40, 8),
         ("multiport", .multiport, 1, false, 48, 48),

@@ -107,19 +107,29 @@ final class NativeMatchTests: XCTestCase {
 
     /// Only revision 0 of these names, with the data size the forms read.
     func testWhichPluginsQualify() {
-        func plugin(_ name: String, revision: UInt8, size: Int) -> NativeMatch? {
+        func plugin(_ name: String, revision: UInt8, size: Int, userSize: Int? = nil, family: UInt16 = 2) -> NativeMatch? {
             name.withCString { n in
                 var p = xtables_match()
                 p.name = n
                 p.revision = revision
+                p.family = family
                 p.size = size
-                p.userspacesize = size
+                p.userspacesize = userSize ?? size
                 return withUnsafeMutablePointer(to: &p) { NativeMatch.of($0) }
             }
         }
         XCTAssertEqual(plugin("tcp", revision: 0, size: 16), .tcp)
         XCTAssertEqual(plugin("udp", revision: 0, size: 16), .udp)
         XCTAssertEqual(plugin("comment", revision: 0, size: 256), .comment)
+        // The plugins' userspacesize: up to statistic's nth.count, limit's prev.
+        XCTAssertEqual(plugin("statistic", revision: 0, size: 24, userSize: 12), .statistic)
+        XCTAssertEqual(plugin("limit", revision: 0, size: 40, userSize: 8), .limit)
+        XCTAssertEqual(plugin("multiport", revision: 1, size: 48), .multiport)
+        XCTAssertEqual(plugin("conntrack", revision: 3, size: 168, family: 10), .conntrack)
+        XCTAssertEqual(plugin("icmp", revision: 0, size: 8), .icmp)
+        XCTAssertNil(plugin("icmp", revision: 0, size: 8, family: 10))
+        XCTAssertNil(plugin("multiport", revision: 0, size: 48))
+        XCTAssertNil(plugin("statistic", revision: 0, size: 24, userSize: 16))
         XCTAssertNil(plugin("tcp", revision: 1, size: 16))
         XCTAssertNil(plugin("udp", revision: 0, size: 24))
         XCTAssertNil(plugin("mark", revision: 0, size: 16))

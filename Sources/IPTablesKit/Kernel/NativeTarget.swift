@@ -195,6 +195,10 @@ struct NATRange {
     /// NF_NAT_RANGE_* flags.
     static let mapIPs: UInt32 = 0x01, protoSpecified: UInt32 = 0x02, protoRandom: UInt32 = 0x04
     static let persistent: UInt32 = 0x08, protoRandomFully: UInt32 = 0x10, protoOffset: UInt32 = 0x20
+    /// The flags the plugin names after the range, in its order.
+    static let flagWords: [(UInt32, StaticString)] = [
+        (protoRandom, "random"), (protoRandomFully, "random-fully"), (persistent, "persistent"),
+    ]
 
     let data: UnsafeRawPointer
     let flags: UInt32
@@ -234,8 +238,7 @@ struct NATRange {
             if mapsAddresses { writeAddresses(brackets: isIPv6 && mapsPorts, into: &out) }
             if mapsPorts { writePorts(colon: mapsAddresses || !skipsColon, into: &out) }
         }
-        for (bit, word) in [(NATRange.protoRandom, "random" as StaticString), (NATRange.protoRandomFully, "random-fully"),
-                            (NATRange.persistent, "persistent")] where flags & bit != 0 {
+        for (bit, word) in NATRange.flagWords where flags & bit != 0 {
             out.put(byte: 0x20)
             out.put(flagPrefix)
             out.put(word)

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 . tests/system/lib.sh
 binary="$1"
 root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
+trap 'rm -rf "$root" "$root.lazy-libm"' EXIT
 ua() { update-alternatives --root "$root" "$@"; }
 
 # A previous provider, as Debian's iptables package registers it.
@@ -28,6 +28,13 @@ check "binary installed" test -x "$sbin/xtables-swift-multi"
 check "start-up: no _StringProcessing, no backtracer in the executable" sh -c "
   nm '$binary' | grep -q xtables_swift_multi_main &&
   ! nm '$binary' | grep -q -e 17_StringProcessing -e _swift_spawnBacktracer"
+# libm is loaded at the first call of a math function, not at start (Sources/CStartup/
+# lazy_libm.c): the executable must not need it, and the forwarders must reach libm's own.
+check "start-up: libm not needed by the executable" sh -c "
+  readelf -d '$binary' | grep -q 'NEEDED.*libc.so' && ! readelf -d '$binary' | grep -q 'NEEDED.*libm.so'"
+check "lazy libm forwards to libm" sh -c "
+  cc -O1 -fno-builtin -o '$root.lazy-libm' tests/system/lazy-libm/check.c Sources/CStartup/lazy_libm.c &&
+  ! readelf -d '$root.lazy-libm' | grep -q 'NEEDED.*libm.so' && '$root.lazy-libm' | grep -qx ok"
 for n in iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore iptables-swift ip6tables-swift-restore; do
   check "relative link $n" test "$(readlink "$sbin/$n")" = xtables-swift-multi
 done

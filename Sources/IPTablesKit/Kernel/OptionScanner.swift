@@ -13,7 +13,7 @@ enum OptionTables {
     /// The base option table of a family (libxtables' orig_opts); lives for the process.
     static func base(for family: Family) -> UnsafeMutablePointer<option> {
         if let t = family.isIPv6 ? baseIPv6 : baseIPv4 { return t }
-        let t = make(BaseOptions.list(for: family))
+        let t = make(BaseOptions.all, ipv6: family.isIPv6)
         if family.isIPv6 { baseIPv6 = t } else { baseIPv4 = t }
         return t
     }
@@ -38,12 +38,17 @@ enum OptionTables {
         return p
     }
 
-    private static func make(_ l: [BaseOptions.Entry]) -> UnsafeMutablePointer<option> {
+    /// A getopt table of the entries (those of IPv4 only left out for IPv6), pointing at
+    /// their static names; lives for the process.
+    private static func make(_ l: [BaseOptions.Entry], ipv6: Bool = false) -> UnsafeMutablePointer<option> {
         let table = UnsafeMutablePointer<option>.allocate(capacity: l.count + 1)
-        for (i, e) in l.enumerated() {
-            table[i] = option(name: strdup(e.name), has_arg: e.hasArg, flag: nil, val: e.code)
+        var n = 0
+        for e in l where !(ipv6 && e.ipv4Only) {
+            let name = UnsafeRawPointer(e.literal.utf8Start).assumingMemoryBound(to: CChar.self)
+            table[n] = option(name: name, has_arg: e.hasArg, flag: nil, val: e.code)
+            n += 1
         }
-        table[l.count] = option(name: nil, has_arg: 0, flag: nil, val: 0)
+        table[n] = option(name: nil, has_arg: 0, flag: nil, val: 0)
         return table
     }
 }

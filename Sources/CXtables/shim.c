@@ -5,6 +5,7 @@
  */
 #include "CXtables.h"
 #include "entry_layout.h"
+#include "option_index.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -66,6 +67,7 @@ struct merged_options {
     const void *extension;              /* the extension this edge added */
     unsigned int offset;                /* its option offset (a multiple of 256) */
     struct option *table;               /* the merged table after it */
+    struct option_index *index;         /* its names, hashed (made at the first lookup) */
     struct merged_options *children;    /* tables that extend this one */
     struct merged_options *next;        /* siblings */
 };
@@ -100,6 +102,9 @@ int shim_init(uint8_t nfproto, const char *program_name, struct option *base_opt
     globals.orig_opts = base_options;
     globals.opts = base_options;
     option_root.table = base_options;
+    if (option_root.index != NULL)
+        option_index_free(option_root.index);
+    option_root.index = NULL;
     option_current = &option_root;
     globals.exit_err = contain_exit_err;
     globals.compat_rev = xtables_compatible_revision;
@@ -123,6 +128,56 @@ void shim_reset_options(void)
 {
     option_current = &option_root;
     globals.opts = globals.orig_opts;
+}
+
+/*
+ * Where getopt stopped: whether its last call consumed whole words (it then looks at
+ * argv[optind] afresh on the next call, which is where the fast path may stand in for
+ * it), and the scan it belongs to (optind 0 starts a new scan, which getopt itself must
+ * initialise).
+ */
+static bool getopt_at_word_boundary;
+
+/* The option the word names exactly, when getopt_long would take it as just that. */
+static const struct option *exact_long_option(int argc, char **argv)
+{
+    if (!getopt_at_word_boundary || optind <= 0 || optind >= argc)
+        return NULL;
+    const char *word = argv[optind];
+    /* "--" ends the options; "--name=value" and abbreviations are getopt's to read. */
+    if (word[0] != '-' || word[1] != '-' || word[2] == '\0' || strchr(word + 2, '=') != NULL)
+        return NULL;
+    if (option_current->table != globals.opts)
+        return NULL;
+    if (option_current->index == NULL)
+        option_current->index = option_index_build(option_current->table);
+    if (option_current->index == NULL)
+        return NULL;
+    const struct option *o = option_index_find(option_current->index, word + 2);
+    /* A flag-setting option, or a required argument with no word left for it (getopt's
+       error message), stays with getopt. */
+    if (o == NULL || o->flag != NULL || (o->has_arg == required_argument && optind + 1 >= argc))
+        return NULL;
+    return o;
+}
+
+int shim_getopt_rule(int argc, char **argv, const char *optstring)
+{
+    const struct option *o = exact_long_option(argc, argv);
+    if (o != NULL) {
+        /* As getopt_long's process_long_option consumes an exact match. */
+        optarg = NULL;
+        optind++;
+        if (o->has_arg == required_argument)
+            optarg = argv[optind++];
+        return o->val;
+    }
+    /* optind 0 starts a scan: getopt sets it to 1 before it reads the first word. */
+    int before = optind == 0 ? 1 : optind;
+    int c = getopt_long(argc, argv, optstring, globals.opts, NULL);
+    /* A short option inside a cluster ("-nv") leaves optind where it was. */
+    getopt_at_word_boundary = optind != before || c == -1;
+    return c;
 }
 
 void shim_reset_extension_flags(void)

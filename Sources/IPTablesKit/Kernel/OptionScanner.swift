@@ -82,7 +82,7 @@ struct OptionScanner {
     /// The next code of an iptables command line: base options merged with every
     /// extension the line has loaded so far.
     func nextRuleOption() -> Int32? {
-        let c = getopt_long(argv.count, argv.pointer, OptionTables.ruleOptstring, shim_options(), nil)
+        let c = shim_getopt_rule(argv.count, argv.pointer, OptionTables.ruleOptstring)
         return c == -1 ? nil : c
     }
 

@@ -147,7 +147,7 @@ static const struct option *exact_long_option(int argc, char **argv)
     /* "--" ends the options; "--name=value" and abbreviations are getopt's to read. */
     if (word[0] != '-' || word[1] != '-' || word[2] == '\0' || strchr(word + 2, '=') != NULL)
         return NULL;
-    if (option_current->table != globals.opts)
+    if (globals.opts == NULL || option_current->table != globals.opts)
         return NULL;
     if (option_current->index == NULL)
         option_current->index = option_index_build(option_current->table);

@@ -1,0 +1,45 @@
+import CXtables
+import XCTest
+@testable import IPTablesKit
+
+/// shim_getopt_rule (exact long options through a hash index) against getopt_long itself:
+/// the same codes, optind and optarg at every step of every scan.
+final class OptionScannerTests: XCTestCase {
+    /// Every step of one scan: (code, optind, optarg).
+    private typealias Step = (code: Int32, index: Int32, argument: String?)
+
+    private func scan(_ words: [String], fast: Bool) -> [Step] {
+        let argv = CArgv(["iptables"] + words)
+        optind = 0
+        opterr = 0
+        var steps: [Step] = []
+        while steps.count < 64 {
+            let c = fast ? shim_getopt_rule(argv.count, argv.pointer, OptionTables.ruleOptstring)
+                : getopt_long(argv.count, argv.pointer, OptionTables.ruleOptstring, shim_options(), nil)
+            steps.append((c, optind, optarg.map { String(cString: $0) }))
+            if c == -1 { break }
+        }
+        return steps
+    }
+
+    func testSameStepsAsGetoptLong() throws {
+        let context = try XtablesContext(family: .ipv4, programName: "iptables", output: TextSink(), diagnostics: TextSink())
+        try context.activate()
+        let lines: [[String]] = [
+            ["--append", "INPUT", "--source", "1.2.3.4", "--jump", "ACCEPT"],
+            ["--app", "INPUT", "--src=1.2.3.4", "--numeric", "--verbose"],
+            ["-A", "INPUT", "-nv", "--line-numbers", "--wait", "--list", "X"],
+            ["--list-rules", "--list", "--li", "--exact", "--x"],
+            ["--table", "nat", "--table"],
+            ["--bogus", "--", "--jump", "x"],
+            ["--fragments", "-nvx", "--set-counters", "1", "2", "tail"],
+            ["--in-interface", "eth0", "--out-interface"],
+        ]
+        for words in lines {
+            let slow = scan(words, fast: false), fast = scan(words, fast: true)
+            XCTAssertEqual(slow.map(\.code), fast.map(\.code), "\(words)")
+            XCTAssertEqual(slow.map(\.index), fast.map(\.index), "\(words)")
+            XCTAssertEqual(slow.map(\.argument), fast.map(\.argument), "\(words)")
+        }
+    }
+}

@@ -49,6 +49,8 @@ final class BlobTable: TableSession, RuleLayout {
     private lazy var names: [String] = chainList.map { String(cString: $0.name) }
     /// Where the last chain lookup was.
     private var cursor = 0
+    /// Whether a user chain came after one whose name sorts after (or equals) its own.
+    private var usersOutOfOrder = false
 
     /// A built-in verdict's name (libiptc's standard_target_map); nil for one it aborts on.
     private static func verdictName(_ verdict: Int32) -> StaticString? {
@@ -91,8 +93,34 @@ final class BlobTable: TableSession, RuleLayout {
 
     // MARK: - Decoding
 
-    /// Walks the entries once (chains, rules, policies), then resolves jumps.
+    /// The rules and labels being written by the walk: two buffers of the entry count's
+    /// capacity (every rule is an entry), filled side by side.
+    private struct Filling {
+        let rules: UnsafeMutablePointer<UnsafeRawPointer>
+        let labels: UnsafeMutablePointer<UnsafePointer<CChar>>
+        let capacity: Int
+        var count = 0
+    }
+
+    /// Decodes the blob into `rules` and `labels` (built in place, not appended to one by one).
     private func decode(_ info: shim_table_info) -> Bool {
+        let capacity = Int(info.num_entries)
+        var filled = 0, ok = false
+        rules = Array(unsafeUninitializedCapacity: capacity) { ruleBuffer, ruleCount in
+            labels = Array(unsafeUninitializedCapacity: capacity) { labelBuffer, labelCount in
+                guard let r = ruleBuffer.baseAddress, let l = labelBuffer.baseAddress else { return }
+                var out = Filling(rules: r, labels: l, capacity: capacity)
+                ok = walk(info, &out)
+                filled = ok ? out.count : 0
+                labelCount = filled
+            }
+            ruleCount = filled
+        }
+        return ok && resolve() && namesAreUnique()
+    }
+
+    /// Walks the entries once: chains, their rules (into `out`) and policies, jumps to name.
+    private func walk(_ info: shim_table_info, _ out: inout Filling) -> Bool {
         size = info.size
         var offset: UInt32 = 0
         var current: Chain?
@@ -101,9 +129,10 @@ final class BlobTable: TableSession, RuleLayout {
         let none = BlobTable.text(BlobTable.empty)
         guard let hooks = BlobTable.hookStarts(info) else { return false }
         var nextHook = 0
-        rules.reserveCapacity(Int(info.num_entries))
-        labels.reserveCapacity(Int(info.num_entries))
         jumps.reserveCapacity(Int(info.num_entries))
+        // A user chain takes two entries at least (its head and its end), a built-in one:
+        // reserved (untouched pages cost nothing), the list never moves as it grows.
+        chainList.reserveCapacity(Int(info.num_entries) / 2 + 5)
         // The last entry decoded: a chain's policy or hidden RETURN when the next one starts
         // another chain (close takes it from here rather than decoding it again).
         var previous = (kind: Int32(-1), facts: shim_entry_facts())
@@ -113,19 +142,17 @@ final class BlobTable: TableSession, RuleLayout {
             guard kind >= 0, facts.next_offset > 0, facts.next_offset <= size - offset else { return false }
             let atHook = nextHook < hooks.count && hooks[nextHook].offset == offset
             if kind == Int32(SHIM_ENTRY_ERROR) {
-                guard !atHook, close(&current, last: previous) else { return false }  // libiptc would skip that hook
-                if facts.next_offset == size - offset {
-                    return nextHook == hooks.count && resolve() && namesAreUnique()
-                }
+                guard !atHook, close(&current, last: previous, &out) else { return false }  // libiptc would skip that hook
+                if facts.next_offset == size - offset { return nextHook == hooks.count }
                 guard let name = facts.error_name else { return false }
-                current = Chain(name: name, hook: nil, first: rules.count, headOffset: offset, footOffset: offset)
+                current = Chain(name: name, hook: nil, first: out.count, headOffset: offset, footOffset: offset)
                 sawUserChain = true
             } else {
                 if atHook {
                     let hook = hooks[nextHook].hook
                     nextHook += 1
-                    guard !sawUserChain, close(&current, last: previous) else { return false }  // libiptc would append it after them
-                    current = Chain(name: BlobTable.text(BuiltinChains.byHook[hook]), hook: hook, first: rules.count,
+                    guard !sawUserChain, close(&current, last: previous, &out) else { return false }  // libiptc would append it after them
+                    current = Chain(name: BlobTable.text(BuiltinChains.byHook[hook]), hook: hook, first: out.count,
                                     headOffset: offset, footOffset: offset)
                 }
                 guard current != nil else { return false }
@@ -138,14 +165,16 @@ final class BlobTable: TableSession, RuleLayout {
                         label = none
                     } else {
                         label = none  // named once the chain is known
-                        jumps.append((rules.count, UInt32(facts.verdict)))
+                        jumps.append((out.count, UInt32(facts.verdict)))
                     }
                 } else {
                     guard let name = facts.target_name else { return false }
                     label = name
                 }
-                rules.append(e)
-                labels.append(label)
+                guard out.count < out.capacity else { return false }  // more rules than GET_INFO said
+                out.rules[out.count] = e
+                out.labels[out.count] = label
+                out.count += 1
                 current!.count += 1
                 current!.footOffset = offset
             }
@@ -159,7 +188,10 @@ final class BlobTable: TableSession, RuleLayout {
     private func namesAreUnique() -> Bool {
         let builtins = chainList.prefix { $0.hook != nil }
         let users = chainList.dropFirst(builtins.count)
-        for (a, b) in zip(users, users.dropFirst()) where strcmp(a.name, b.name) == 0 { return false }
+        // User chains that all came in strictly ascending order have distinct names.
+        if usersOutOfOrder {
+            for (a, b) in zip(users, users.dropFirst()) where strcmp(a.name, b.name) == 0 { return false }
+        }
         // A user chain named as a built-in: the first byte rules out almost all at once.
         for u in users where builtins.contains(where: { $0.name.pointee == u.name.pointee && strcmp($0.name, u.name) == 0 }) {
             return false
@@ -178,32 +210,33 @@ final class BlobTable: TableSession, RuleLayout {
 
     /// Ends a chain: its last entry (`last`, the entry decoded just before) is its policy or
     /// hidden RETURN, not a rule.
-    private func close(_ chain: inout Chain?, last decoded: (kind: Int32, facts: shim_entry_facts)) -> Bool {
-        guard var c = chain else { return true }
-        chain = nil
-        guard c.count > 0 else { return false }
-        let last = c.first + c.count - 1
+    private func close(_ chain: inout Chain?, last decoded: (kind: Int32, facts: shim_entry_facts),
+                       _ out: inout Filling) -> Bool {
+        guard chain != nil else { return true }
+        guard chain!.count > 0, decoded.kind == Int32(SHIM_ENTRY_STANDARD) else { return false }
         let facts = decoded.facts
-        guard decoded.kind == Int32(SHIM_ENTRY_STANDARD) else { return false }
         // A built-in's policy is a verdict (libiptc aborts on another); a user chain's last
         // entry may be anything standard, and is dropped with whatever it jumped to.
-        if c.hook != nil && BlobTable.verdictName(facts.verdict) == nil { return false }
-        if jumps.last?.rule == last { jumps.removeLast() }
-        c.policyVerdict = Int32(facts.verdict)
-        c.policyPackets = facts.packets
-        c.policyBytes = facts.bytes
-        rules.removeLast()
-        labels.removeLast()
-        c.count -= 1
-        insert(c)
+        if chain!.hook != nil && BlobTable.verdictName(facts.verdict) == nil { return false }
+        if jumps.last?.rule == chain!.first + chain!.count - 1 { jumps.removeLast() }
+        chain!.policyVerdict = Int32(facts.verdict)
+        chain!.policyPackets = facts.packets
+        chain!.policyBytes = facts.bytes
+        chain!.count -= 1
+        out.count -= 1
+        insert(chain!)
+        chain = nil
         return true
     }
 
     /// Adds a chain where libiptc's list has it: built-ins last so far, user chains sorted.
+    /// (libiptc writes user chains in that order, so they almost always just go last.)
     private func insert(_ c: Chain) {
-        guard c.hook == nil, let last = chainList.last, last.hook == nil, strcmp(c.name, last.name) <= 0 else {
+        guard c.hook == nil, let last = chainList.last?.name, chainList.last?.hook == nil,
+              strcmp(c.name, last) <= 0 else {
             return chainList.append(c)
         }
+        usersOutOfOrder = true
         let at = chainList.firstIndex { $0.hook == nil && strcmp($0.name, c.name) > 0 } ?? chainList.count
         chainList.insert(c, at: at)
     }
@@ -220,20 +253,39 @@ final class BlobTable: TableSession, RuleLayout {
         }
         let heads = byHead.map { listHeads[$0] }
         let feet = byHead.map { chainList[$0].footOffset }
-        for j in jumps {
-            var lo = 0, hi = heads.count - 1, found: Int?
-            while lo <= hi {
-                let mid = (lo + hi) / 2
-                if j.target < heads[mid] { hi = mid - 1 } else if j.target > feet[mid] { lo = mid + 1 } else {
-                    found = byHead[mid]
-                    break
+        return chainList.withUnsafeMutableBufferPointer { chains in
+            labels.withUnsafeMutableBufferPointer { labels in
+                // Jumps often go to the chain after the previous one's (a dispatch chain
+                // jumping to each chain in turn): that one is tried before a search.
+                var next = 0
+                for j in jumps {
+                    let at: Int
+                    if next < heads.count, j.target >= heads[next], j.target <= feet[next] {
+                        at = next
+                    } else if let found = BlobTable.search(j.target, heads: heads, feet: feet) {
+                        at = found
+                    } else {
+                        return false
+                    }
+                    next = at + 1
+                    let i = byHead[at]
+                    guard chains[i].hook == nil else { return false }
+                    labels[j.rule] = chains[i].name
+                    chains[i].references += 1
                 }
+                return true
             }
-            guard let i = found, chainList[i].hook == nil else { return false }
-            labels[j.rule] = chainList[i].name
-            chainList[i].references += 1
         }
-        return true
+    }
+
+    /// The position of the chain (heads and feet sorted by offset) whose entries hold the offset.
+    private static func search(_ target: UInt32, heads: [UInt32], feet: [UInt32]) -> Int? {
+        var lo = 0, hi = heads.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if target < heads[mid] { hi = mid - 1 } else if target > feet[mid] { lo = mid + 1 } else { return mid }
+        }
+        return nil
     }
 
     // MARK: - Reading

@@ -75,7 +75,7 @@ enum AddressText {
         address.withUnsafeBytes { a in mask.withUnsafeBytes { m in
             save(letter, address: a, mask: m, inverted: inverted, family: family, into: &out)
         } }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
     /// An IPv4 address in dotted decimal, formatted on the stack and written in one put.
@@ -117,6 +117,6 @@ enum AddressText {
         name.withUnsafeBytes { n in mask.withUnsafeBytes { m in
             saveInterface(letter, name: n, mask: m, inverted: inverted, into: &out)
         } }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

@@ -5,25 +5,32 @@ import Glibc
 /// stdout it must be flushed before an extension prints (extensions write to C stdout
 /// themselves); otherwise the extension's output is captured and appended here.
 struct LineWriter {
-    /// The bytes gathered are `storage[0..<count]`; the rest is room already allocated, so
-    /// that a put is one capacity test and one copy (an `append(contentsOf:)` per put was
-    /// a tenth of a 20k-rule save).
-    private var storage: [UInt8]
+    /// The bytes gathered are the buffer's first `count`; the rest is room already
+    /// allocated, so that a put is one capacity test and one copy. The buffer is a class
+    /// of our own rather than an array: an array asks whether it is uniquely referenced
+    /// at every write (a twentieth of a 100k-rule listing). Writers are not copied while
+    /// they are written to (a copy would share the buffer); reading a copy is fine.
+    private let buffer: LineBuffer
     /// Bytes gathered and not yet written.
     private(set) var count = 0
     /// Where `flush` sends the bytes; nil keeps them (for building strings).
     let sink: OutputSink?
 
     /// A writer to a sink starts with room for a few lines; one that builds a string
-    /// (made per rule by some callers) starts empty.
+    /// (made per rule by some callers) starts small.
     init(sink: OutputSink? = nil) {
         self.sink = sink
         extensionsPrintDirectly = sink?.isStandardOutput ?? false
-        storage = sink == nil ? [] : [UInt8](repeating: 0, count: 512)
+        buffer = LineBuffer(capacity: sink == nil ? 64 : 512)
     }
 
-    /// The bytes gathered.
-    var bytes: ArraySlice<UInt8> { storage[0..<count] }
+    /// The bytes gathered, to read inside `body` only.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(buffer) { try body(UnsafeRawBufferPointer(start: buffer.base, count: count)) }
+    }
+
+    /// The bytes gathered as text.
+    var text: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 
     /// Whether extensions may print straight to C stdout after a flush (asked of the sink
     /// once: a listing asks twice a rule).
@@ -36,32 +43,23 @@ struct LineWriter {
         if extensionsPrintDirectly { flush() }
     }
 
-    /// Makes room for `n` more bytes (at least doubling, from 64).
+    /// Makes room for `n` more bytes; where they go.
     @inline(__always)
-    private mutating func reserve(_ n: Int) {
-        if storage.count - count < n { grow(to: count + n) }
-    }
-
-    private mutating func grow(to needed: Int) {
-        var size = Swift.max(64, storage.count * 2)
-        while size < needed { size *= 2 }
-        storage += repeatElement(0, count: size - storage.count)
+    private func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if buffer.capacity - count < n { buffer.grow(to: count + n, keeping: count) }
+        return buffer.base + count
     }
 
     /// Appends `n` bytes from `p`.
     @inline(__always)
     private mutating func put(raw p: UnsafeRawPointer, count n: Int) {
         guard n > 0 else { return }
-        reserve(n)
-        let at = count
-        storage.withUnsafeMutableBytes { b in
-            let to = b.baseAddress! + at
-            if n <= 16 {
-                // Words and names: a loop costs less than the call to memcpy.
-                for i in 0..<n { to.storeBytes(of: p.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
-            } else {
-                to.copyMemory(from: p, byteCount: n)
-            }
+        let to = room(n)
+        if n <= 16 {
+            // Words and names: a loop costs less than the call to memcpy.
+            for i in 0..<n { to[i] = p.load(fromByteOffset: i, as: UInt8.self) }
+        } else {
+            UnsafeMutableRawPointer(to).copyMemory(from: p, byteCount: n)
         }
         count += n
     }
@@ -89,8 +87,7 @@ struct LineWriter {
     }
 
     mutating func put(byte: UInt8) {
-        reserve(1)
-        storage[count] = byte
+        room(1).pointee = byte
         count += 1
     }
 
@@ -113,9 +110,7 @@ struct LineWriter {
         let written = count - start
         guard written < width else { return }
         let n = width - written
-        reserve(n)
-        let at = count
-        storage.withUnsafeMutableBytes { _ = memset($0.baseAddress! + at, 0x20, n) }
+        room(n).initialize(repeating: 0x20, count: n)
         count += n
     }
 
@@ -123,20 +118,41 @@ struct LineWriter {
     mutating func bytes_insertSpaces(at index: Int, count n: Int) {
         precondition(index >= 0 && index <= count, "insertion point outside the bytes written")
         guard n > 0 else { return }
-        reserve(n)
-        let tail = count - index
-        storage.withUnsafeMutableBytes { b in
-            memmove(b.baseAddress! + index + n, b.baseAddress! + index, tail)
-            _ = memset(b.baseAddress! + index, 0x20, n)
-        }
+        _ = room(n)
+        let tail = count - index, at = buffer.base + index
+        memmove(at + n, at, tail)
+        at.initialize(repeating: 0x20, count: n)
         count += n
     }
 
     /// Hands what is buffered to the sink.
     mutating func flush() {
         guard count > 0, let sink else { return }
-        let n = count
-        storage.withUnsafeBytes { sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        withBytes { sink.write($0) }
         count = 0
+    }
+}
+
+/// The bytes of a LineWriter: malloc'd, grown by doubling, freed with the last writer.
+final class LineBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Room for at least `needed` bytes, the first `kept` carried over.
+    func grow(to needed: Int, keeping kept: Int) {
+        var size = Swift.max(64, capacity * 2)
+        while size < needed { size *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        bigger.update(from: base, count: kept)
+        base.deallocate()
+        base = bigger
+        capacity = size
     }
 }

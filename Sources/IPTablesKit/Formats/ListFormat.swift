@@ -49,7 +49,7 @@ struct ListFormat {
     static func number(_ n: UInt64, _ style: ListStyle) -> String {
         var line = LineWriter()
         putNumber(n, style, into: &line)
-        return String(decoding: line.bytes, as: UTF8.self)
+        return line.text
     }
 
     /// "Chain X (policy P …)" or "(N references)" and the column titles.

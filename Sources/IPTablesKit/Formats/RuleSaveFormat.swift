@@ -23,7 +23,7 @@ struct RuleSaveFormat {
 
     /// Writes lines gathered elsewhere (chain heads); on stdout they go to C stdio at once.
     mutating func put(_ lines: LineWriter) {
-        lines.bytes.withUnsafeBytes { out.put(bytes: $0) }
+        lines.withBytes { out.put(bytes: $0) }
         out.flushIfDirect()
     }
 

@@ -14,7 +14,7 @@ struct RuleDecoder {
         var line = LineWriter()
         try RuleSaveFormat.writeLine(entry: entry, chain: chain, counters: .none, context: context,
                                      session: session, into: &line)
-        let saveLine = String(decoding: line.bytes.dropLast(), as: UTF8.self)
+        let saveLine = line.withBytes { String(decoding: $0.dropLast(), as: UTF8.self) }
         let prefix = "-A \(chain)"
         let spec = try RestoreTokenizer.words(String(saveLine.dropFirst(prefix.utf8.count)))
         let (target, isGoto) = try decodeTarget(entry, flags: h.flags)
@@ -65,7 +65,7 @@ struct RuleDecoder {
         while let m = shim_entry_match(family.nfproto, entry, i) {
             var line = LineWriter()
             _ = try ExtensionPrinter.saveMatch(i, entry: entry, context: context, into: &line)
-            let words = try RestoreTokenizer.words(String(decoding: line.bytes, as: UTF8.self))
+            let words = try RestoreTokenizer.words(line.text)
             out.append(ExtensionSpec(name: String(cString: shim_match_name(m)), revision: shim_match_revision(m),
                                      options: Array(words.dropFirst(2))))
             i += 1
@@ -79,7 +79,7 @@ struct RuleDecoder {
         let isGoto = flags & family.gotoFlag != 0
         try ExtensionPrinter.saveTarget(entry: entry, isGoto: isGoto, label: session.targetLabel(of: entry),
                                         context: context, into: &line)
-        let words = try RestoreTokenizer.words(String(decoding: line.bytes, as: UTF8.self))
+        let words = try RestoreTokenizer.words(line.text)
         guard words.count >= 2 else { return (nil, false) }
         let t = shim_entry_target(family.nfproto, entry)
         return (ExtensionSpec(name: words[1], revision: shim_target_revision(t), options: Array(words.dropFirst(2))), isGoto)

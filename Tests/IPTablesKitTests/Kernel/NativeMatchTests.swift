@@ -35,8 +35,8 @@ final class NativeMatchTests: XCTestCase {
             let m = raw.baseAddress!.assumingMemoryBound(to: xt_entry_match.self)
             var s = LineWriter(), l = LineWriter()
             let saved = kind.save(m, into: &s), listed = kind.listNumeric(m, into: &l)
-            return (saved ? String(decoding: s.bytes, as: UTF8.self) : nil,
-                    listed ? String(decoding: l.bytes, as: UTF8.self) : nil)
+            return (saved ? s.text : nil,
+                    listed ? l.text : nil)
         }
     }
 
@@ -147,7 +147,7 @@ final class StatisticFormTests: XCTestCase {
     private func ours(_ p: UInt32) -> String {
         var out = LineWriter()
         StatisticForm.putProbability(p, into: &out)
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
     /// Every power of two (ties to even among them), their neighbours, and a spread of

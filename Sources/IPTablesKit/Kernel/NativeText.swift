@@ -15,28 +15,39 @@ enum NativeText {
     /// letters, digits, '_' and '-' (and not empty); otherwise in double quotes, with '"',
     /// '\' and '\'' escaped by a backslash.
     static func saveString(_ text: UnsafeRawBufferPointer, into out: inout LineWriter) {
-        if !text.isEmpty && text.allSatisfy(isBare) {
+        // One pass over a class table: does anything need quotes, or a backslash?
+        var classes: UInt8 = text.isEmpty ? quoted : 0
+        for c in text { classes |= saveClass[Int(c)] }
+        if classes == 0 {
             out.put(byte: 0x20)
             out.put(bytes: text)
             return
         }
         out.put(" \"")
-        var start = 0
-        for (i, c) in text.enumerated() where c == 0x22 || c == 0x5C || c == 0x27 {
-            out.put(bytes: UnsafeRawBufferPointer(rebasing: text[start..<i]))
-            out.put(byte: 0x5C)
-            out.put(byte: c)
-            start = i + 1
+        if classes & escaped == 0 {
+            out.put(bytes: text)
+        } else {
+            var start = 0
+            for (i, c) in text.enumerated() where saveClass[Int(c)] & escaped != 0 {
+                out.put(bytes: UnsafeRawBufferPointer(rebasing: text[start..<i]))
+                out.put(byte: 0x5C)
+                out.put(byte: c)
+                start = i + 1
+            }
+            out.put(bytes: UnsafeRawBufferPointer(rebasing: text[start...]))
         }
-        out.put(bytes: UnsafeRawBufferPointer(rebasing: text[start...]))
         out.put(byte: 0x22)
     }
 
-    /// Letters, digits, '_' and '-': the characters xtables_save_string leaves unquoted.
-    private static func isBare(_ c: UInt8) -> Bool {
+    /// saveString's classes of a byte: 0 for letters, digits, '_' and '-' (the characters
+    /// xtables_save_string leaves unquoted), `quoted` for the others, `escaped` added for
+    /// '"', backslash and '\''.
+    private static let quoted: UInt8 = 1, escaped: UInt8 = 2
+    private static let saveClass: [UInt8] = (0..<256).map { c -> UInt8 in
         switch c {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x2D: return true
-        default: return false
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x2D: return 0
+        case 0x22, 0x5C, 0x27: return quoted | escaped
+        default: return quoted
         }
     }
 

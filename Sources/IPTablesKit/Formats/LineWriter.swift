@@ -65,11 +65,13 @@ struct LineWriter {
     }
 
     /// Appends raw bytes (captured extension output).
+    @inline(__always)
     mutating func put(bytes more: UnsafeRawBufferPointer) {
         if let p = more.baseAddress { put(raw: p, count: more.count) }
     }
 
     /// Literal text ("-A ", " -j "): preferred to the String form for literals.
+    @inline(__always)
     mutating func put(_ s: StaticString) {
         put(raw: s.utf8Start, count: s.utf8CodeUnitCount)
     }
@@ -82,10 +84,12 @@ struct LineWriter {
         s.withUTF8 { if let p = $0.baseAddress { put(raw: p, count: $0.count) } }
     }
 
+    @inline(__always)
     mutating func put(cString p: UnsafePointer<CChar>) {
         put(raw: p, count: strlen(p))
     }
 
+    @inline(__always)
     mutating func put(byte: UInt8) {
         room(1).pointee = byte
         count += 1

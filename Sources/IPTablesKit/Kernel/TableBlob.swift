@@ -29,6 +29,8 @@ final class BlobTable: TableSession, RuleLayout {
         var first = 0             // into `rules`
         var count = 0
         var headOffset: UInt32
+        /// Where its first entry after the head is: what a jump to it names.
+        var entryOffset: UInt32
         var footOffset: UInt32
         var policyVerdict: Int32 = 0
         var policyPackets: UInt64 = 0
@@ -145,7 +147,8 @@ final class BlobTable: TableSession, RuleLayout {
                 guard !atHook, close(&current, last: previous, &out) else { return false }  // libiptc would skip that hook
                 if facts.next_offset == size - offset { return nextHook == hooks.count }
                 guard let name = facts.error_name else { return false }
-                current = Chain(name: name, hook: nil, first: out.count, headOffset: offset, footOffset: offset)
+                current = Chain(name: name, hook: nil, first: out.count, headOffset: offset,
+                                entryOffset: offset + facts.next_offset, footOffset: offset)
                 sawUserChain = true
             } else {
                 if atHook {
@@ -153,7 +156,7 @@ final class BlobTable: TableSession, RuleLayout {
                     nextHook += 1
                     guard !sawUserChain, close(&current, last: previous, &out) else { return false }  // libiptc would append it after them
                     current = Chain(name: BlobTable.text(BuiltinChains.byHook[hook]), hook: hook, first: out.count,
-                                    headOffset: offset, footOffset: offset)
+                                    headOffset: offset, entryOffset: offset, footOffset: offset)
                 }
                 guard current != nil else { return false }
                 let label: UnsafePointer<CChar>
@@ -242,50 +245,101 @@ final class BlobTable: TableSession, RuleLayout {
     }
 
     /// Names each jump by the chain whose entries hold its offset, and counts references.
+    /// libiptc points a jump at the chain's first entry after its head: that offset is
+    /// looked up in a hash of the user chains' entry offsets; any other offset is searched
+    /// for among the chains' ranges.
     private func resolve() -> Bool {
         guard !jumps.isEmpty else { return true }
-        // Chains by head offset: libiptc writes them in that order already (built-ins,
-        // then user chains by name), so the sort is only for blobs written otherwise.
-        let listHeads = chainList.map(\.headOffset)
-        var byHead = Array(chainList.indices)
-        if zip(listHeads, listHeads.dropFirst()).contains(where: { $0 >= $1 }) {
-            byHead.sort { listHeads[$0] < listHeads[$1] }
-        }
-        let heads = byHead.map { listHeads[$0] }
-        let feet = byHead.map { chainList[$0].footOffset }
+        var starts: OffsetIndex?  // made at the first jump the hint below does not answer
+        var ranges: ChainRanges?
         return chainList.withUnsafeMutableBufferPointer { chains in
             labels.withUnsafeMutableBufferPointer { labels in
                 // Jumps often go to the chain after the previous one's (a dispatch chain
-                // jumping to each chain in turn): that one is tried before a search.
+                // jumping to each in turn): that one is tried first.
                 var next = 0
                 for j in jumps {
-                    let at: Int
-                    if next < heads.count, j.target >= heads[next], j.target <= feet[next] {
-                        at = next
-                    } else if let found = BlobTable.search(j.target, heads: heads, feet: feet) {
-                        at = found
+                    var found: Int?
+                    if next < chains.count && chains[next].entryOffset == j.target {
+                        found = next
                     } else {
-                        return false
+                        if starts == nil {
+                            starts = OffsetIndex(chains.indices.filter { chains[$0].hook == nil }.map { (chains[$0].entryOffset, $0) })
+                        }
+                        found = starts!.find(j.target)
                     }
-                    next = at + 1
-                    let i = byHead[at]
-                    guard chains[i].hook == nil else { return false }
+                    if found == nil {
+                        if ranges == nil { ranges = ChainRanges(chains) }
+                        found = ranges!.chain(holding: j.target)
+                    }
+                    guard let i = found, chains[i].hook == nil else { return false }
                     labels[j.rule] = chains[i].name
                     chains[i].references += 1
+                    next = i + 1
                 }
                 return true
             }
         }
     }
 
-    /// The position of the chain (heads and feet sorted by offset) whose entries hold the offset.
-    private static func search(_ target: UInt32, heads: [UInt32], feet: [UInt32]) -> Int? {
-        var lo = 0, hi = heads.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            if target < heads[mid] { hi = mid - 1 } else if target > feet[mid] { lo = mid + 1 } else { return mid }
+    /// The chains' entry ranges sorted by offset, to find the chain holding any offset.
+    private struct ChainRanges {
+        var heads: [UInt32] = [], feet: [UInt32] = [], byHead: [Int] = []
+
+        init(_ chains: UnsafeMutableBufferPointer<Chain>) {
+            // libiptc writes chains in offset order already; the sort is for other writers.
+            byHead = Array(chains.indices)
+            if zip(chains, chains.dropFirst()).contains(where: { $0.headOffset >= $1.headOffset }) {
+                byHead.sort { chains[$0].headOffset < chains[$1].headOffset }
+            }
+            heads = byHead.map { chains[$0].headOffset }
+            feet = byHead.map { chains[$0].footOffset }
         }
-        return nil
+
+        /// The index (in the chain list) of the chain whose entries hold `target`.
+        func chain(holding target: UInt32) -> Int? {
+            var lo = 0, hi = heads.count - 1
+            while lo <= hi {
+                let mid = (lo + hi) / 2
+                if target < heads[mid] { hi = mid - 1 } else if target > feet[mid] { lo = mid + 1 } else { return byHead[mid] }
+            }
+            return nil
+        }
+    }
+
+    /// An open-addressing hash from an entry offset to a chain index.
+    private struct OffsetIndex {
+        private var keys: [UInt32]
+        private var values: [Int32]
+        private let mask: Int
+
+        init(_ pairs: [(UInt32, Int)]) {
+            var size = 16
+            while size < 2 * pairs.count { size *= 2 }
+            mask = size - 1
+            keys = [UInt32](repeating: 0, count: size)
+            values = [Int32](repeating: -1, count: size)
+            for (key, value) in pairs {
+                var slot = OffsetIndex.slot(key, mask)
+                while values[slot] >= 0 && keys[slot] != key { slot = (slot + 1) & mask }
+                if values[slot] < 0 {
+                    keys[slot] = key
+                    values[slot] = Int32(value)
+                }
+            }
+        }
+
+        private static func slot(_ key: UInt32, _ mask: Int) -> Int {
+            Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        }
+
+        func find(_ key: UInt32) -> Int? {
+            var slot = OffsetIndex.slot(key, mask)
+            while values[slot] >= 0 {
+                if keys[slot] == key { return Int(values[slot]) }
+                slot = (slot + 1) & mask
+            }
+            return nil
+        }
     }
 
     // MARK: - Reading

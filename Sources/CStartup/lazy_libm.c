@@ -17,6 +17,7 @@
  * whose runtime is a shared library, never sees them.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -24,6 +25,8 @@
    missing libm.so.6 (it comes with every glibc) leaves no correct way on. */
 static void *libm_function(const char *name)
 {
+    /* The caller sees errno as the math function leaves it, not as dlopen did. */
+    int saved_errno = errno;
     static void *library;
     void *handle = __atomic_load_n(&library, __ATOMIC_ACQUIRE);
     if (handle == NULL) {
@@ -36,6 +39,7 @@ static void *libm_function(const char *name)
         fprintf(stderr, "cannot load %s from libm.so.6: %s\n", name, dlerror());
         abort();
     }
+    errno = saved_errno;
     return function;
 }
 
@@ -45,10 +49,10 @@ static void *libm_function(const char *name)
     result name parameters                                                                  \
     {                                                                                       \
         static result (*target) parameters;                                                 \
-        result (*f) parameters = __atomic_load_n(&target, __ATOMIC_RELAXED);                \
+        result (*f) parameters = __atomic_load_n(&target, __ATOMIC_ACQUIRE);                \
         if (f == NULL) {                                                                    \
             f = (result (*) parameters)libm_function(#name);                                \
-            __atomic_store_n(&target, f, __ATOMIC_RELAXED);                                 \
+            __atomic_store_n(&target, f, __ATOMIC_RELEASE);                                 \
         }                                                                                   \
         return f arguments;                                                                 \
     }

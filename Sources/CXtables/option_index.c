@@ -59,8 +59,6 @@ struct option_index *option_index_build(const struct option *table)
     return index;
 }
 
-const struct option *option_index_table(const struct option_index *index) { return index->table; }
-
 const struct option *option_index_find(const struct option_index *index, const char *name)
 {
     uint32_t slot = name_hash(name) & index->mask;

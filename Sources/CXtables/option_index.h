@@ -12,9 +12,6 @@ struct option_index;
 /* An index of the table's names (the table must outlive it); NULL when out of memory. */
 struct option_index *option_index_build(const struct option *table);
 
-/* The table the index was built over. */
-const struct option *option_index_table(const struct option_index *index);
-
 /* The first entry named exactly `name`, as getopt_long's exact match finds it; or NULL. */
 const struct option *option_index_find(const struct option_index *index, const char *name);
 

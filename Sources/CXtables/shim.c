@@ -131,10 +131,10 @@ void shim_reset_options(void)
 }
 
 /*
- * Where getopt stopped: whether its last call consumed whole words (it then looks at
- * argv[optind] afresh on the next call, which is where the fast path may stand in for
- * it), and the scan it belongs to (optind 0 starts a new scan, which getopt itself must
- * initialise).
+ * Whether getopt's last call ended between words (it then looks at argv[optind] afresh
+ * on the next call, which is where the fast path may stand in for it) with the scan still
+ * going. A scan that starts (optind 0) is getopt's own to initialise: see
+ * exact_long_option.
  */
 static bool getopt_at_word_boundary;
 
@@ -175,8 +175,9 @@ int shim_getopt_rule(int argc, char **argv, const char *optstring)
     /* optind 0 starts a scan: getopt sets it to 1 before it reads the first word. */
     int before = optind == 0 ? 1 : optind;
     int c = getopt_long(argc, argv, optstring, globals.opts, NULL);
-    /* A short option inside a cluster ("-nv") leaves optind where it was. */
-    getopt_at_word_boundary = optind != before || c == -1;
+    /* A short option inside a cluster ("-nv") leaves optind where it was; after the end
+       ("--" or the last word) getopt's own bookkeeping decides what follows. */
+    getopt_at_word_boundary = c != -1 && optind != before;
     return c;
 }
 

@@ -102,9 +102,10 @@ void shim_set_line(int line);
 struct option *shim_options(void);
 /// Puts the option table back to the base options (between rules).
 void shim_reset_options(void);
-/// getopt_long over shim_options(), the same in every result and in optind, optarg and
-/// optopt, but a word "--name" naming an option exactly is found through a hash index
-/// instead of getopt's walk of the whole table (see shim.c).
+/// getopt_long over shim_options() for a scan that starts at optind 0 and stops at the
+/// first -1: the same results, optind, optarg and optopt, but a word "--name" naming an
+/// option exactly is found through a hash index instead of getopt's walk of the whole
+/// table (see shim.c).
 int shim_getopt_rule(int argc, char *_Nullable *_Nonnull argv, const char *optstring);
 /// Forgets per-rule extension state: mflags/tflags/used of every known extension.
 void shim_reset_extension_flags(void);

@@ -138,7 +138,7 @@ struct LineWriter {
 }
 
 /// The bytes of a LineWriter: malloc'd, grown by doubling, freed with the last writer.
-final class LineBuffer {
+fileprivate final class LineBuffer {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
 

@@ -39,10 +39,11 @@ enum NativeText {
         out.put(byte: 0x22)
     }
 
-    /// saveString's classes of a byte: 0 for letters, digits, '_' and '-' (the characters
+    /// Bits of a byte's class in `saveClass`: it needs the string quoted; it needs a backslash.
+    private static let quoted: UInt8 = 1, escaped: UInt8 = 2
+    /// saveString's class of each byte: 0 for letters, digits, '_' and '-' (the characters
     /// xtables_save_string leaves unquoted), `quoted` for the others, `escaped` added for
     /// '"', backslash and '\''.
-    private static let quoted: UInt8 = 1, escaped: UInt8 = 2
     private static let saveClass: [UInt8] = (0..<256).map { c -> UInt8 in
         switch c {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x2D: return 0

@@ -13,8 +13,8 @@ import Glibc
 /// a built-in verdict (negative), a fall-through (the next entry's offset: labelled "") or
 /// a jump to the chain whose entries hold that offset (labelled by its name, counted in
 /// its references). Built-ins come in blob order, user chains sorted by strcmp. Anything
-/// libiptc would refuse or treat otherwise makes `decode` return nil, and the caller reads
-/// the table through libiptc instead.
+/// libiptc would refuse or treat otherwise makes `decode` fail (`read` returns nil), and the
+/// caller reads the table through libiptc instead.
 final class BlobTable: TableSession, RuleLayout {
     let family: Family
     let table: String
@@ -104,7 +104,8 @@ final class BlobTable: TableSession, RuleLayout {
         var count = 0
     }
 
-    /// Decodes the blob into `rules` and `labels` (built in place, not appended to one by one).
+    /// Decodes the blob into `rules` and `labels` (built in place, not appended to one by one),
+    /// names the jumps and checks the chain names; false when libiptc should read it instead.
     private func decode(_ info: shim_table_info) -> Bool {
         let capacity = Int(info.num_entries)
         var filled = 0, ok = false
@@ -332,6 +333,7 @@ final class BlobTable: TableSession, RuleLayout {
             Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
         }
 
+        /// The chain index stored for `key`, if any.
         func find(_ key: UInt32) -> Int? {
             var slot = OffsetIndex.slot(key, mask)
             while values[slot] >= 0 {

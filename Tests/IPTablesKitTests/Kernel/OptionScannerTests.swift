@@ -5,18 +5,19 @@ import XCTest
 /// shim_getopt_rule (exact long options through a hash index) against getopt_long itself:
 /// the same codes, optind and optarg at every step of every scan.
 final class OptionScannerTests: XCTestCase {
-    /// Every step of one scan: (code, optind, optarg).
-    private typealias Step = (code: Int32, index: Int32, argument: String?)
+    /// Every step of one scan: (code, optind, optarg, optopt).
+    private typealias Step = (code: Int32, index: Int32, argument: String?, unknown: Int32)
 
     private func scan(_ words: [String], fast: Bool) -> [Step] {
         let argv = CArgv(["iptables"] + words)
         optind = 0
         opterr = 0
+        optopt = 0  // left by the previous scan's error otherwise (success never sets it)
         var steps: [Step] = []
         while steps.count < 64 {
             let c = fast ? shim_getopt_rule(argv.count, argv.pointer, OptionTables.ruleOptstring)
                 : getopt_long(argv.count, argv.pointer, OptionTables.ruleOptstring, shim_options(), nil)
-            steps.append((c, optind, optarg.map { String(cString: $0) }))
+            steps.append((c, optind, optarg.map { String(cString: $0) }, optopt))
             if c == -1 { break }
         }
         return steps
@@ -34,12 +35,14 @@ final class OptionScannerTests: XCTestCase {
             ["--bogus", "--", "--jump", "x"],
             ["--fragments", "-nvx", "--set-counters", "1", "2", "tail"],
             ["--in-interface", "eth0", "--out-interface"],
+            ["-q", "--verbose", "-nq", "--numeric=1", "--source"],
         ]
         for words in lines {
             let slow = scan(words, fast: false), fast = scan(words, fast: true)
             XCTAssertEqual(slow.map(\.code), fast.map(\.code), "\(words)")
             XCTAssertEqual(slow.map(\.index), fast.map(\.index), "\(words)")
             XCTAssertEqual(slow.map(\.argument), fast.map(\.argument), "\(words)")
+            XCTAssertEqual(slow.map(\.unknown), fast.map(\.unknown), "\(words)")
         }
     }
 }

@@ -12,7 +12,6 @@ final class OptionScannerTests: XCTestCase {
         let argv = CArgv(["iptables"] + words)
         optind = 0
         opterr = 0
-        optopt = 0  // left by the previous scan's error otherwise (success never sets it)
         var steps: [Step] = []
         while steps.count < 64 {
             let c = fast ? shim_getopt_rule(argv.count, argv.pointer, OptionTables.ruleOptstring)
@@ -42,7 +41,10 @@ final class OptionScannerTests: XCTestCase {
             XCTAssertEqual(slow.map(\.code), fast.map(\.code), "\(words)")
             XCTAssertEqual(slow.map(\.index), fast.map(\.index), "\(words)")
             XCTAssertEqual(slow.map(\.argument), fast.map(\.argument), "\(words)")
-            XCTAssertEqual(slow.map(\.unknown), fast.map(\.unknown), "\(words)")
+            // optopt means something after an error only (getopt copies its own stale copy
+            // out on every call; the fast path leaves the global as the last call did).
+            let errors = { (steps: [Step]) in steps.filter { $0.code == 0x3F || $0.code == 0x3A }.map(\.unknown) }
+            XCTAssertEqual(errors(slow), errors(fast), "\(words)")
         }
     }
 }

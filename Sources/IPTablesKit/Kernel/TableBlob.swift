@@ -42,8 +42,29 @@ final class BlobTable: TableSession, RuleLayout {
     private let base: UnsafeRawPointer
     /// The blob's size, from GET_INFO.
     private var size: UInt32 = 0
-    /// Jumps waiting for their chain's name: rule index and verdict offset.
-    private var jumps: [(rule: Int, target: UInt32)] = []
+    /// Jumps waiting for their chain's name.
+    private var jumps: [Jump] = []
+
+    // Structs rather than tuples in arrays: an array of tuples has its type metadata built
+    // at run time from a mangled name, tens of thousands of instructions at every start.
+
+    /// A rule that jumps (its index in `rules`) and the offset it jumps to.
+    private struct Jump {
+        let rule: Int
+        let target: UInt32
+    }
+
+    /// A valid hook's entry offset.
+    private struct HookStart {
+        let offset: UInt32
+        let hook: Int
+    }
+
+    /// A user chain's entry offset and its index in the chain list.
+    private struct OffsetChain {
+        let offset: UInt32
+        let chain: Int
+    }
     private var chainList: [Chain] = []
     private var rules: [UnsafeRawPointer] = []
     /// Each rule's label (verdict, chain name, extension or ""), parallel to `rules`.
@@ -169,7 +190,7 @@ final class BlobTable: TableSession, RuleLayout {
                         label = none
                     } else {
                         label = none  // named once the chain is known
-                        jumps.append((out.count, UInt32(facts.verdict)))
+                        jumps.append(Jump(rule: out.count, target: UInt32(facts.verdict)))
                     }
                 } else {
                     guard let name = facts.target_name else { return false }
@@ -204,9 +225,9 @@ final class BlobTable: TableSession, RuleLayout {
     }
 
     /// The valid hooks' entry offsets in blob order; nil when two share one (left to libiptc).
-    private static func hookStarts(_ info: shim_table_info) -> [(offset: UInt32, hook: Int)]? {
+    private static func hookStarts(_ info: shim_table_info) -> [HookStart]? {
         let entries = [info.hook_entry.0, info.hook_entry.1, info.hook_entry.2, info.hook_entry.3, info.hook_entry.4]
-        let valid = (0..<5).filter { info.valid_hooks & (1 << UInt32($0)) != 0 }.map { (offset: entries[$0], hook: $0) }
+        let valid = (0..<5).filter { info.valid_hooks & (1 << UInt32($0)) != 0 }.map { HookStart(offset: entries[$0], hook: $0) }
         let sorted = valid.sorted { $0.offset < $1.offset }
         for i in sorted.indices.dropFirst() where sorted[i].offset == sorted[i - 1].offset { return nil }
         return sorted
@@ -264,7 +285,7 @@ final class BlobTable: TableSession, RuleLayout {
                         found = next
                     } else {
                         if starts == nil {
-                            starts = OffsetIndex(chains.indices.filter { chains[$0].hook == nil }.map { (chains[$0].entryOffset, $0) })
+                            starts = OffsetIndex(chains.indices.filter { chains[$0].hook == nil }.map { OffsetChain(offset: chains[$0].entryOffset, chain: $0) })
                         }
                         found = starts!.find(j.target)
                     }
@@ -313,13 +334,14 @@ final class BlobTable: TableSession, RuleLayout {
         private var values: [Int32]
         private let mask: Int
 
-        init(_ pairs: [(UInt32, Int)]) {
+        init(_ pairs: [OffsetChain]) {
             var size = 16
             while size < 2 * pairs.count { size *= 2 }
             mask = size - 1
             keys = [UInt32](repeating: 0, count: size)
             values = [Int32](repeating: -1, count: size)
-            for (key, value) in pairs {
+            for pair in pairs {
+                let key = pair.offset, value = pair.chain
                 var slot = OffsetIndex.slot(key, mask)
                 while values[slot] >= 0 && keys[slot] != key { slot = (slot + 1) & mask }
                 if values[slot] < 0 {

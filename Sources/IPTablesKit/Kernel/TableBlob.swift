@@ -151,9 +151,8 @@ final class BlobTable: TableSession, RuleLayout {
         var sawUserChain = false
         var facts = shim_entry_facts()
         let none = BlobTable.text(BlobTable.empty)
-        guard let hooks = BlobTable.hookStarts(info) else { return false }
+        guard let hooks = HookStarts(info) else { return false }
         var nextHook = 0
-        jumps.reserveCapacity(Int(info.num_entries))
         // A user chain takes two entries at least (its head and its end), a built-in one:
         // reserved (untouched pages cost nothing), the list never moves as it grows.
         chainList.reserveCapacity(Int(info.num_entries) / 2 + 5)
@@ -190,6 +189,9 @@ final class BlobTable: TableSession, RuleLayout {
                         label = none
                     } else {
                         label = none  // named once the chain is known
+                        // Reserved at the first (a table without jumps, as an empty one,
+                        // never makes the array, nor its type's metadata).
+                        if jumps.isEmpty { jumps.reserveCapacity(Int(info.num_entries)) }
                         jumps.append(Jump(rule: out.count, target: UInt32(facts.verdict)))
                     }
                 } else {
@@ -224,13 +226,40 @@ final class BlobTable: TableSession, RuleLayout {
         return true
     }
 
-    /// The valid hooks' entry offsets in blob order; nil when two share one (left to libiptc).
-    private static func hookStarts(_ info: shim_table_info) -> [HookStart]? {
-        let entries = [info.hook_entry.0, info.hook_entry.1, info.hook_entry.2, info.hook_entry.3, info.hook_entry.4]
-        let valid = (0..<5).filter { info.valid_hooks & (1 << UInt32($0)) != 0 }.map { HookStart(offset: entries[$0], hook: $0) }
-        let sorted = valid.sorted { $0.offset < $1.offset }
-        for i in sorted.indices.dropFirst() where sorted[i].offset == sorted[i - 1].offset { return nil }
-        return sorted
+    /// The valid hooks' entry offsets in blob order (at most five, kept inline: no array
+    /// type made at start for them).
+    private struct HookStarts {
+        private var storage: (HookStart, HookStart, HookStart, HookStart, HookStart)
+        private(set) var count = 0
+
+        /// nil when two hooks share an offset (left to libiptc).
+        init?(_ info: shim_table_info) {
+            let blank = HookStart(offset: 0, hook: 0)
+            storage = (blank, blank, blank, blank, blank)
+            for hook in 0..<5 where info.valid_hooks & (1 << UInt32(hook)) != 0 {
+                let offset = withUnsafeBytes(of: info.hook_entry) { $0.load(fromByteOffset: hook * 4, as: UInt32.self) }
+                // Insertion by offset; an equal one before it is a shared offset.
+                var at = count
+                while at > 0 && self[at - 1].offset > offset {
+                    self[at] = self[at - 1]
+                    at -= 1
+                }
+                if at > 0 && self[at - 1].offset == offset { return nil }
+                self[at] = HookStart(offset: offset, hook: hook)
+                count += 1
+            }
+        }
+
+        subscript(i: Int) -> HookStart {
+            get {
+                precondition(i >= 0 && i < 5)
+                return withUnsafeBytes(of: storage) { $0.load(fromByteOffset: i * MemoryLayout<HookStart>.stride, as: HookStart.self) }
+            }
+            set {
+                precondition(i >= 0 && i < 5)
+                withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: i * MemoryLayout<HookStart>.stride, as: HookStart.self) }
+            }
+        }
     }
 
     /// Ends a chain: its last entry (`last`, the entry decoded just before) is its policy or

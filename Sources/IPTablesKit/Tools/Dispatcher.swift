@@ -60,7 +60,10 @@ public enum Dispatcher {
         return 1
     }
 
+    /// What follows the last "/" (all of it without one). Not `split`: an array of
+    /// substrings has its type metadata made at run time, at every start.
     private static func basename(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(path[path.utf8.index(after: slash)...])
     }
 }

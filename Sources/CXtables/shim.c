@@ -161,6 +161,32 @@ static const struct option *exact_long_option(int argc, char **argv)
     return o;
 }
 
+/*
+ * The letter of a word that is one short option alone ("-A"), when getopt_long would take
+ * it as just that: a letter of the option string that takes no argument, or requires one
+ * with a word left for it. Optional arguments ("::"), letters getopt reserves (':', ';',
+ * "W;"), unknown letters, clusters and attached arguments stay with getopt. 0 otherwise;
+ * *with_argument says whether the next word is the argument.
+ */
+static int exact_short_option(int argc, char **argv, const char *optstring, bool *with_argument)
+{
+    if (!getopt_at_word_boundary || optind <= 0 || optind >= argc)
+        return 0;
+    const char *word = argv[optind];
+    char c = word[1];
+    if (word[0] != '-' || c == '\0' || c == '-' || word[2] != '\0' || c == ':' || c == ';')
+        return 0;
+    /* The ordering mark at the start of the option string is not a letter. */
+    const char *letters = optstring[0] == '-' || optstring[0] == '+' ? optstring + 1 : optstring;
+    const char *spec = strchr(letters, c);
+    if (spec == NULL || spec[1] == ';')
+        return 0;
+    *with_argument = spec[1] == ':';
+    if (*with_argument && (spec[2] == ':' || optind + 1 >= argc))
+        return 0;
+    return (unsigned char)c;
+}
+
 int shim_getopt_rule(int argc, char **argv, const char *optstring)
 {
     const struct option *o = exact_long_option(argc, argv);
@@ -171,6 +197,16 @@ int shim_getopt_rule(int argc, char **argv, const char *optstring)
         if (o->has_arg == required_argument)
             optarg = argv[optind++];
         return o->val;
+    }
+    bool with_argument = false;
+    int letter = exact_short_option(argc, argv, optstring, &with_argument);
+    if (letter != 0) {
+        /* As getopt reads a short option that is the whole word. */
+        optarg = NULL;
+        optind++;
+        if (with_argument)
+            optarg = argv[optind++];
+        return letter;
     }
     /* optind 0 starts a scan: getopt sets it to 1 before it reads the first word. */
     int before = optind == 0 ? 1 : optind;
@@ -351,13 +387,40 @@ int shim_target_parse(int c, char **argv, bool invert, struct xtables_target *t,
     GUARD(xtables_option_tpcall(c, argv, invert, t, fw));
 }
 
+/* An extension's final check as xtables_option_mfcall/tfcall make it: its own x6_fcheck
+ * (or old-style final_check), then the generic check of its option table, which is
+ * skipped when it certainly finds nothing (fast_fcheck_may_fail). */
+static void final_check(const char *name, void *data, unsigned int xflags, void *udata,
+                        void (*x6_fcheck)(struct xt_fcheck_call *),
+                        void (*old_check)(unsigned int),
+                        const struct xt_option_entry *options)
+{
+    if (x6_fcheck != NULL) {
+        struct xt_fcheck_call cb = {.ext_name = name, .data = data, .xflags = xflags, .udata = udata};
+        x6_fcheck(&cb);
+    } else if (old_check != NULL) {
+        old_check(xflags);
+    }
+    if (options != NULL && fast_fcheck_may_fail(xflags, options))
+        xtables_options_fcheck(name, xflags, options);
+}
+
+int shim_options_fcheck(const char *name, unsigned int xflags, const struct xt_option_entry *table)
+{
+    GUARD(xtables_options_fcheck(name, xflags, table));
+}
+
 int shim_final_checks(struct xtables_rule_match *list, struct xtables_target *t)
 {
     GUARD({
-        for (struct xtables_rule_match *p = list; p != NULL; p = p->next)
-            xtables_option_mfcall(p->match);
+        for (struct xtables_rule_match *p = list; p != NULL; p = p->next) {
+            struct xtables_match *m = p->match;
+            final_check(m->name, m->m->data, m->mflags, m->udata, m->x6_fcheck, m->final_check,
+                        m->x6_options);
+        }
         if (t != NULL)
-            xtables_option_tfcall(t);
+            final_check(t->name, t->t->data, t->tflags, t->udata, t->x6_fcheck, t->final_check,
+                        t->x6_options);
     });
 }
 
@@ -406,6 +469,17 @@ int shim_parse_addresses(uint8_t nfproto, const char *spec,
                          uint8_t **addrs, uint8_t **masks, unsigned int *count)
 {
     unsigned int n = 0;
+    if (nfproto != NFPROTO_IPV6) {
+        uint8_t a[4], m[4];
+        if (fast_plain_ipv4(spec, a, m)) {
+            *addrs = xtables_calloc(1, 16);
+            *masks = xtables_calloc(1, 16);
+            memcpy(*addrs, a, 4);
+            memcpy(*masks, m, 4);
+            *count = 1;
+            return 0;
+        }
+    }
     parsed_addresses = parsed_masks = NULL;
     int status = parse_addresses_guarded(nfproto, spec, &n);
     if (status == 0) {

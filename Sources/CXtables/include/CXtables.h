@@ -105,7 +105,7 @@ void shim_reset_options(void);
 /// getopt_long over shim_options() for a scan that starts at optind 0 and stops at the
 /// first -1: the same results, optind, optarg and optopt, but a word "--name" naming an
 /// option exactly is found through a hash index instead of getopt's walk of the whole
-/// table (see shim.c).
+/// table, and a word that is one short option alone ("-A") is read directly (see shim.c).
 int shim_getopt_rule(int argc, char *_Nullable *_Nonnull argv, const char *optstring);
 /// Forgets per-rule extension state: mflags/tflags/used of every known extension.
 void shim_reset_extension_flags(void);
@@ -146,6 +146,20 @@ int shim_parse_interface(const char *arg, char *name, unsigned char *mask);
 /// 16-byte slots (IPv4 uses the first 4 bytes), freed with free().
 int shim_parse_addresses(uint8_t nfproto, const char *_Nonnull spec,
                          uint8_t *_Nullable *_Nonnull addrs, uint8_t *_Nullable *_Nonnull masks, unsigned int *_Nonnull count);
+/// The IPv4 shortcut of shim_parse_addresses (fast_parse.c): a -s/-d word that is one
+/// plain dotted quad, optionally with "/bits" (every number decimal without a leading
+/// zero: bytes 0-255, bits 0-32). Fills the 4-byte address (masked, as
+/// xtables_ipparse_multiple leaves it) and mask in network order; false for anything
+/// else (names, lists, other bases, dotted masks, spaces), which libxtables reads.
+bool fast_plain_ipv4(const char *_Nonnull spec, uint8_t *_Nonnull addr, uint8_t *_Nonnull mask);
+/// Whether xtables_options_fcheck(name, xflags, table) could report an error (a
+/// mandatory option left out; an option given with one it requires missing or one it
+/// excludes present). False only when it certainly would not, and the final checks then
+/// skip it; true sends them to the real check, which decides (fast_parse.c).
+bool fast_fcheck_may_fail(unsigned int xflags, const struct xt_option_entry *_Nonnull table);
+/// xtables_options_fcheck with exit_err caught (for tests of the shortcut above).
+int shim_options_fcheck(const char *_Nonnull name, unsigned int xflags,
+                        const struct xt_option_entry *_Nonnull table);
 
 /* ---- Printing through extensions (they print with C stdio) ---- */
 /// A match's -L text (its print callback), errors caught.

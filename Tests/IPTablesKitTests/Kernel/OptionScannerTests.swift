@@ -2,7 +2,8 @@ import CXtables
 import XCTest
 @testable import IPTablesKit
 
-/// shim_getopt_rule (exact long options through a hash index) against getopt_long itself:
+/// shim_getopt_rule (exact long options through a hash index, short options alone in their
+/// word read directly) against getopt_long itself:
 /// the same codes, optind and optarg at every step of every scan.
 final class OptionScannerTests: XCTestCase {
     /// Every step of one scan: (code, optind, optarg, optopt).
@@ -35,6 +36,12 @@ final class OptionScannerTests: XCTestCase {
             ["--fragments", "-nvx", "--set-counters", "1", "2", "tail"],
             ["--in-interface", "eth0", "--out-interface"],
             ["-q", "--verbose", "-nq", "--numeric=1", "--source"],
+            // Short options alone in their word (the fast path), around everything else.
+            ["-A", "INPUT", "-s", "1.2.3.4", "-p", "tcp", "-m", "tcp", "--dport", "80", "-j", "ACCEPT"],
+            ["-L", "-n", "-v", "-x", "-L", "X", "-Z", "-h", "-W", "-w", "5", "-4", "-6"],
+            ["-A"], ["-n", "-s"], ["-:", "-;", "-q", "-nvL", "-sfoo", "-s", "-", "--", "-A", "x"],
+            ["!", "-s", "x", "-P", "INPUT", "-c", "1", "2", "-i", "!", "-o"],
+            ["-", "-A", "x", "word", "-j", "-j", "--", "-n"],
         ]
         for words in lines {
             let slow = scan(words, fast: false), fast = scan(words, fast: true)

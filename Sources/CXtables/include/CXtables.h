@@ -161,6 +161,24 @@ bool fast_fcheck_may_fail(unsigned int xflags, const struct xt_option_entry *_No
 int shim_options_fcheck(const char *_Nonnull name, unsigned int xflags,
                         const struct xt_option_entry *_Nonnull table);
 
+/* ---- Name tables (name_table.c) ---- */
+
+struct name_table;
+
+/// A table of C-string names, each with a value >= 0 (chain names for restore's
+/// per-line questions: hashed with FNV-1a, probed in place). NULL when out of memory.
+struct name_table *_Nullable name_table_new(void);
+void name_table_free(struct name_table *_Nullable table);
+/// The name's value, or -1 when the name is not in the table.
+long name_table_get(const struct name_table *_Nonnull table, const char *_Nonnull name);
+/// Sets the name's value (a copy of the name is kept); returns the previous value, -1
+/// when the name was new, -2 when memory ran out (the table is then unchanged).
+long name_table_put(struct name_table *_Nonnull table, const char *_Nonnull name, long value);
+/// Removes the name; whether it was there.
+bool name_table_remove(struct name_table *_Nonnull table, const char *_Nonnull name);
+/// How many names the table holds.
+size_t name_table_count(const struct name_table *_Nonnull table);
+
 /* ---- Printing through extensions (they print with C stdio) ---- */
 /// A match's -L text (its print callback), errors caught.
 int shim_match_print(const struct xtables_match *mt, const void *ip,

@@ -177,7 +177,7 @@ final class LibiptcTable: TableSession {
     /// The chains that exist, mirrored here once many lookups have been made: each libiptc
     /// lookup walks its sorted chain list (cache misses on big tables), and restore asks for
     /// every rule and chain line. Kept exact by every create, delete and rename below.
-    private var mirror: Set<String>?
+    private var mirror: NameTable?
     private var lookups = 0
 
     /// After this many lookups, building the mirror costs less than the lookups to come.
@@ -188,7 +188,7 @@ final class LibiptcTable: TableSession {
         if mirror != nil { return true }
         lookups += 1
         guard lookups > LibiptcTable.mirrorAfter else { return false }
-        mirror = Set(chains())
+        mirror = NameTable(chains())
         return true
     }
 

@@ -21,8 +21,8 @@ public final class XtablesContext {
     /// declared it: `-j NAME` with such a name jumps to the chain without asking libxtables
     /// for a target extension of that name, as iptables-restore's xtables_announce_chain
     /// arranges (libxtables keeps those in 512 lists walked with strcmp, a seventh of a
-    /// kube-proxy restore; a hash here costs nothing).
-    private var announced: [String: Int] = [:]
+    /// kube-proxy restore; a hash here costs nothing). Made at the first announcement.
+    private var announced: NameTable?
     /// The printers' extension lookups, by name and revision.
     var printLookups = PrintLookups()
     /// Whether the process ends right after the run (the tools): big tables are then left
@@ -60,18 +60,18 @@ public final class XtablesContext {
     }
 
     /// Forgets the chains restore announced (a new run).
-    func resetAnnouncements() { announced = [:] }
-
-    /// Makes room for this many more announcements (a table's chains, declared again).
-    func expectAnnouncements(_ count: Int) { announced.reserveCapacity(announced.count + count) }
+    func resetAnnouncements() { announced = nil }
 
     /// Whether restore has declared this chain name.
-    func isAnnounced(_ name: String) -> Bool { announced[name] != nil }
+    func isAnnounced(_ name: String) -> Bool { announced?.contains(name) ?? false }
 
     /// Declares a chain name as not being a target extension, in the given run of
     /// declarations; returns the run that declared it before, if any.
     @discardableResult
-    func announceChain(_ name: String, run: Int) -> Int? { announced.updateValue(run, forKey: name) }
+    func announceChain(_ name: String, run: Int) -> Int? {
+        if announced == nil { announced = NameTable() }
+        return announced!.updateValue(run, forKey: name)
+    }
 
     /// Sets libxtables' restore line number, which a few extensions put in messages.
     func setLine(_ line: Int) { shim_set_line(Int32(line)) }

@@ -10,11 +10,14 @@ enum RestoreTokenizer {
     /// At most this many words fit in iptables' argv store, with the words we add first.
     static let maxArguments = 255
 
-    /// Splits bytes into malloc'd C strings, appended to `words` (the caller owns them).
-    /// Bytes that end or change a word outside quotes: space, tab, newline, double quote.
-    private static let special: [Bool] = (0..<256).map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x22 }
+    /// Whether a byte ends or changes a word outside quotes: space, tab, newline, double
+    /// quote (all at most 0x22, so one comparison passes every other byte).
+    @inline(__always)
+    private static func isSpecial(_ b: UInt8) -> Bool {
+        b <= 0x22 && (0x5_0000_0600 as UInt64) >> b & 1 != 0  // bits 0x09, 0x0A, 0x20, 0x22
+    }
 
-    /// Splits bytes into NUL-terminated words written one after another into `buffer` from
+    /// Splits NUL-terminated words written one after another into `buffer` from
     /// `end` on (which must have room for 2 * line.count + 1 more bytes), appending each
     /// word's start offset to `starts`. Words longer than iptables' buffer are refused.
     static func split(_ line: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutablePointer<CChar>,
@@ -22,19 +25,15 @@ enum RestoreTokenizer {
         guard var p = line.baseAddress else { return }
         let stop = p + line.count
         var w = WordWriter(out: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self), at: end)
-        try RestoreTokenizer.special.withUnsafeBufferPointer { special in
-            while p < stop {
-                // Fast path: a run that needs no decision is copied in one go: ordinary bytes
-                // outside quotes, or inside quotes anything up to the next quote or backslash.
-                let q = w.runEnd(from: p, to: stop, special: special)
-                if q > p {
-                    try w.copyRun(p, count: q - p, starts: &starts)
-                    p = q
-                    continue
-                }
-                try w.decide(p.pointee, starts: &starts)
-                p += 1
+        while p < stop {
+            // Fast path: a run that needs no decision is copied as it is scanned: ordinary
+            // bytes outside quotes, or inside quotes anything up to the next quote or backslash.
+            if !w.quoteOpen ? !isSpecial(p.pointee) : !w.escaped && p.pointee != 0x22 && p.pointee != 0x5C {
+                try w.copyRun(&p, to: stop, starts: &starts)
+                continue
             }
+            try w.decide(p.pointee, starts: &starts)
+            p += 1
         }
         w.endWord()
         end = w.at
@@ -54,26 +53,20 @@ enum RestoreTokenizer {
             self.at = at
         }
 
-        /// Where a run of bytes that need no decision ends.
+        /// Copies the run of word bytes at `p` (one that needs no decision, as `split` found
+        /// its first byte) and moves `p` past it.
         @inline(__always)
-        func runEnd(from p: UnsafePointer<UInt8>, to stop: UnsafePointer<UInt8>,
-                    special: UnsafeBufferPointer<Bool>) -> UnsafePointer<UInt8> {
-            var q = p
-            if !quoteOpen {
-                while q < stop && !special[Int(q.pointee)] { q += 1 }
-            } else if !escaped {
-                while q < stop && q.pointee != 0x22 && q.pointee != 0x5C { q += 1 }
-            }
-            return q
-        }
-
-        /// Appends a run of word bytes.
-        @inline(__always)
-        mutating func copyRun(_ p: UnsafePointer<UInt8>, count n: Int, starts: inout [Int]) throws {
+        mutating func copyRun(_ p: inout UnsafePointer<UInt8>, to stop: UnsafePointer<UInt8>, starts: inout [Int]) throws {
             startWord(&starts)
-            if at + n - wordStart > maxWordLength { throw IPTablesError.parameter("Parameter too long!") }
-            (out + at).update(from: p, count: n)
-            at += n
+            var o = out + at, q = p
+            if !quoteOpen {
+                repeat { o.pointee = q.pointee; o += 1; q += 1 } while q < stop && !RestoreTokenizer.isSpecial(q.pointee)
+            } else {
+                repeat { o.pointee = q.pointee; o += 1; q += 1 } while q < stop && q.pointee != 0x22 && q.pointee != 0x5C
+            }
+            at = o - out
+            p = q
+            if at - wordStart > maxWordLength { throw IPTablesError.parameter("Parameter too long!") }
         }
 
         /// One byte that quotes, escapes, or separates words.

@@ -189,10 +189,10 @@ final class Restore {
             }
             doomedChains = Array(chains.dropFirst(builtins))
             if verbose { for chain in doomedChains { context.output.write("Deleting chain `\(chain)'\n") } }
-            doomedIndex = Dictionary(uniqueKeysWithValues: zip(doomedChains, doomedChains.indices))
+            doomedIndex = NameTable()
+            for (i, chain) in doomedChains.enumerated() { doomedIndex.updateValue(i, forKey: chain) }
             doomedKept = Array(repeating: false, count: doomedChains.count)
             doomedLeft = doomedChains.count
-            context.expectAnnouncements(doomedChains.count)
         }
         return true
     }
@@ -227,7 +227,7 @@ final class Restore {
     private var doomedChains: [String] = []
     /// Where each doomed chain is in `doomedChains`; whether a declaration kept it; how many
     /// are still doomed. (Marked, not removed: a removal from a big set costs more.)
-    private var doomedIndex: [String: Int] = [:]
+    private var doomedIndex = NameTable()
     private var doomedKept: [Bool] = []
     private var doomedLeft = 0
 
@@ -238,7 +238,7 @@ final class Restore {
         guard !doomedChains.isEmpty, let s = session else { return }
         for i in doomedChains.indices.reversed() where !doomedKept[i] { try? s.deleteChain(doomedChains[i]) }
         doomedChains = []
-        doomedIndex = [:]
+        doomedIndex = NameTable()
         doomedKept = []
         doomedLeft = 0
     }

@@ -14,34 +14,33 @@
 static char tombstone_mark;
 #define TOMBSTONE (&tombstone_mark)
 
+/* One slot: 16 bytes, so a table of 70k chain names stays within 2 MB of slots. */
+struct slot {
+    char *name;
+    uint32_t hash;
+    int32_t value;
+};
+
 struct name_table {
-    char **names;
-    long *values;
-    uint64_t *hashes;
+    struct slot *slots;
     size_t mask;     /* slots - 1; slots a power of two */
     size_t used;     /* names plus tombstones */
     size_t count;    /* names */
 };
 
-static uint64_t name_hash(const char *name)
+static uint32_t name_hash(const char *name)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint32_t h = 2166136261u;
     for (const unsigned char *p = (const unsigned char *)name; *p != 0; p++)
-        h = (h ^ *p) * 1099511628211ull;
+        h = (h ^ *p) * 16777619u;
     return h;
 }
 
 static bool allocate(struct name_table *t, size_t slots)
 {
-    t->names = calloc(slots, sizeof(char *));
-    t->values = calloc(slots, sizeof(long));
-    t->hashes = calloc(slots, sizeof(uint64_t));
-    if (t->names == NULL || t->values == NULL || t->hashes == NULL) {
-        free(t->names);
-        free(t->values);
-        free(t->hashes);
+    t->slots = calloc(slots, sizeof(struct slot));
+    if (t->slots == NULL)
         return false;
-    }
     t->mask = slots - 1;
     t->used = t->count = 0;
     return true;
@@ -62,29 +61,27 @@ void name_table_free(struct name_table *t)
     if (t == NULL)
         return;
     for (size_t i = 0; i <= t->mask; i++)
-        if (t->names[i] != NULL && t->names[i] != TOMBSTONE)
-            free(t->names[i]);
-    free(t->names);
-    free(t->values);
-    free(t->hashes);
+        if (t->slots[i].name != NULL && t->slots[i].name != TOMBSTONE)
+            free(t->slots[i].name);
+    free(t->slots);
     free(t);
 }
 
 /* The slot holding `name`, or (when absent) the slot an insertion should use: the first
  * tombstone on the probe path, else the empty slot that ended it. *found says which. */
-static size_t probe(const struct name_table *t, const char *name, uint64_t h, bool *found)
+static size_t probe(const struct name_table *t, const char *name, uint32_t h, bool *found)
 {
     size_t i = (size_t)h & t->mask, reuse = SIZE_MAX;
     for (;;) {
-        const char *n = t->names[i];
-        if (n == NULL) {
+        const struct slot *s = &t->slots[i];
+        if (s->name == NULL) {
             *found = false;
             return reuse != SIZE_MAX ? reuse : i;
         }
-        if (n == TOMBSTONE) {
+        if (s->name == TOMBSTONE) {
             if (reuse == SIZE_MAX)
                 reuse = i;
-        } else if (t->hashes[i] == h && strcmp(n, name) == 0) {
+        } else if (s->hash == h && strcmp(s->name, name) == 0) {
             *found = true;
             return i;
         }
@@ -101,19 +98,15 @@ static bool rehash(struct name_table *t, size_t slots)
         return false;
     }
     for (size_t i = 0; i <= old.mask; i++) {
-        if (old.names[i] == NULL || old.names[i] == TOMBSTONE)
+        struct slot s = old.slots[i];
+        if (s.name == NULL || s.name == TOMBSTONE)
             continue;
         bool found;
-        size_t j = probe(t, old.names[i], old.hashes[i], &found);
-        t->names[j] = old.names[i];
-        t->values[j] = old.values[i];
-        t->hashes[j] = old.hashes[i];
+        t->slots[probe(t, s.name, s.hash, &found)] = s;
         t->used++;
         t->count++;
     }
-    free(old.names);
-    free(old.values);
-    free(old.hashes);
+    free(old.slots);
     return true;
 }
 
@@ -121,37 +114,37 @@ long name_table_get(const struct name_table *t, const char *name)
 {
     bool found;
     size_t i = probe(t, name, name_hash(name), &found);
-    return found ? t->values[i] : -1;
+    return found ? t->slots[i].value : -1;
 }
 
 long name_table_put(struct name_table *t, const char *name, long value)
 {
-    uint64_t h = name_hash(name);
+    if (value < 0 || value > INT32_MAX)
+        return -2;
+    uint32_t h = name_hash(name);
     bool found;
     size_t i = probe(t, name, h, &found);
     if (found) {
-        long previous = t->values[i];
-        t->values[i] = value;
+        long previous = t->slots[i].value;
+        t->slots[i].value = (int32_t)value;
         return previous;
     }
     char *copy = strdup(name);
     if (copy == NULL)
         return -2;
-    /* At most half the slots in use, tombstones counted (they lengthen probes): twice the
-       slots when names fill a quarter, else the same number with the tombstones gone. */
-    if (2 * (t->used + 1) > t->mask + 1) {
-        size_t slots = 4 * (t->count + 1) > t->mask + 1 ? 2 * (t->mask + 1) : t->mask + 1;
-        if (!rehash(t, slots)) {
+    /* At most three quarters of the slots in use, tombstones counted (they lengthen
+       probes): twice the slots when names fill half, else the same number without them. */
+    size_t slots = t->mask + 1;
+    if (4 * (t->used + 1) > 3 * slots) {
+        if (!rehash(t, 2 * (t->count + 1) > slots ? 2 * slots : slots)) {
             free(copy);
             return -2;
         }
         i = probe(t, name, h, &found);
     }
-    if (t->names[i] == NULL)
+    if (t->slots[i].name == NULL)
         t->used++;
-    t->names[i] = copy;
-    t->values[i] = value;
-    t->hashes[i] = h;
+    t->slots[i] = (struct slot){.name = copy, .hash = h, .value = (int32_t)value};
     t->count++;
     return -1;
 }
@@ -162,8 +155,8 @@ bool name_table_remove(struct name_table *t, const char *name)
     size_t i = probe(t, name, name_hash(name), &found);
     if (!found)
         return false;
-    free(t->names[i]);
-    t->names[i] = TOMBSTONE;
+    free(t->slots[i].name);
+    t->slots[i].name = TOMBSTONE;
     t->count--;
     return true;
 }

@@ -469,17 +469,6 @@ int shim_parse_addresses(uint8_t nfproto, const char *spec,
                          uint8_t **addrs, uint8_t **masks, unsigned int *count)
 {
     unsigned int n = 0;
-    if (nfproto != NFPROTO_IPV6) {
-        uint8_t a[4], m[4];
-        if (fast_plain_ipv4(spec, a, m)) {
-            *addrs = xtables_calloc(1, 16);
-            *masks = xtables_calloc(1, 16);
-            memcpy(*addrs, a, 4);
-            memcpy(*masks, m, 4);
-            *count = 1;
-            return 0;
-        }
-    }
     parsed_addresses = parsed_masks = NULL;
     int status = parse_addresses_guarded(nfproto, spec, &n);
     if (status == 0) {

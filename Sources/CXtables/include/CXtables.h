@@ -165,14 +165,15 @@ int shim_options_fcheck(const char *_Nonnull name, unsigned int xflags,
 
 struct name_table;
 
-/// A table of C-string names, each with a value >= 0 (chain names for restore's
+/// A table of C-string names, each with a value from 0 to INT32_MAX (chain names for restore's
 /// per-line questions: hashed with FNV-1a, probed in place). NULL when out of memory.
 struct name_table *_Nullable name_table_new(void);
 void name_table_free(struct name_table *_Nullable table);
 /// The name's value, or -1 when the name is not in the table.
 long name_table_get(const struct name_table *_Nonnull table, const char *_Nonnull name);
 /// Sets the name's value (a copy of the name is kept); returns the previous value, -1
-/// when the name was new, -2 when memory ran out (the table is then unchanged).
+/// when the name was new, -2 when memory ran out or the value is out of range (the table
+/// is then unchanged).
 long name_table_put(struct name_table *_Nonnull table, const char *_Nonnull name, long value);
 /// Removes the name; whether it was there.
 bool name_table_remove(struct name_table *_Nonnull table, const char *_Nonnull name);

@@ -9,6 +9,12 @@ struct AddressSlot {
     var address: Bytes16
     var mask: Bytes16
 
+    /// All bytes zero.
+    init() {
+        address = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        mask = address
+    }
+
     /// Reads the 16 bytes at each pointer.
     init(address: UnsafeRawPointer, mask: UnsafeRawPointer) {
         self.address = address.loadUnaligned(as: Bytes16.self)
@@ -27,8 +33,19 @@ enum Addresses {
         return parsed
     }
 
-    /// A -s/-d argument as libxtables reads it (names, masks, comma lists).
+    /// A -s/-d argument as libxtables reads it (names, masks, comma lists). A plain IPv4
+    /// address (most restore lines) is read directly, with libxtables' result.
     static func parse(_ spec: UnsafePointer<CChar>, family: Family) throws -> [AddressSlot] {
+        if !family.isIPv6 {
+            var slot = AddressSlot()
+            let plain = withUnsafeMutableBytes(of: &slot.address) { a in
+                withUnsafeMutableBytes(of: &slot.mask) { m in
+                    fast_plain_ipv4(spec, a.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                    m.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
+            }
+            if plain { return [slot] }
+        }
         var addrs: UnsafeMutablePointer<UInt8>?
         var masks: UnsafeMutablePointer<UInt8>?
         var count: UInt32 = 0

@@ -3,7 +3,7 @@ import CXtables
 /// Names with a number each, kept in C (name_table.c): restore asks about chain names for
 /// every line it reads (is the jump a declared chain, does the chain exist), and a table
 /// of C strings hashed with FNV-1a answers in a fraction of what a `[String: Int]` spends
-/// hashing a String. Numbers are >= 0.
+/// hashing a String. Numbers are from 0 to Int32.max.
 final class NameTable {
     private let table: OpaquePointer
 
@@ -31,7 +31,7 @@ final class NameTable {
     /// Sets the name's number; the number it had, nil when it is new.
     @discardableResult
     func updateValue(_ value: Int, forKey name: String) -> Int? {
-        precondition(value >= 0)
+        precondition(value >= 0 && value <= Int(Int32.max))
         let previous = name.withCString { name_table_put(table, $0, value) }
         if previous == -2 { fatalError("out of memory") }
         return previous >= 0 ? previous : nil

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Parses an iptables command line the way iptables-legacy 1.8.9 does: getopt_long over
 /// a C argv whose option table grows as -m/-p/-j load extensions, with `!` tokens,
 /// GNU abbreviations and extension options handed to libxtables (through the Kernel
@@ -175,6 +177,11 @@ final class RuleParser {
     private func setTable() throws {
         if invert { throw IPTablesError.parameter("unexpected ! flag before --table") }
         if restore && tableSet { throw IPTablesError.parameter("The -t option cannot be used in \(programName).\n") }
+        // Restore names its table on every line: the same name needs no new String.
+        if let a = scanner.rawArgument, result.table.withCString({ strcmp($0, a) == 0 }) {
+            tableSet = true
+            return
+        }
         result.table = arg
         tableSet = true
     }

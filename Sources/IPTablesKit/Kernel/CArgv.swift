@@ -3,8 +3,8 @@ import Glibc
 /// A mutable C argv (strdup'd strings, NULL-terminated) for getopt_long and the
 /// extension parsers, which read and sometimes write it in place.
 final class CArgv {
-    let count: Int32
-    let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    private(set) var count: Int32
+    private(set) var pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
 
     init(_ args: [String]) {
         count = Int32(args.count)
@@ -15,14 +15,43 @@ final class CArgv {
 
     /// One block holding every string, when built from a buffer of words.
     private var storage: UnsafeMutablePointer<CChar>?
+    /// Bytes of `storage` and pointer slots (before the final NULL) of a reused argv.
+    private var storageCapacity = 0
+    private var pointerCapacity = 0
 
-    /// Takes ownership of `buffer`, whose NUL-terminated words start at `starts`.
-    init(buffer: UnsafeMutablePointer<CChar>, starts: [Int]) {
-        count = Int32(starts.count)
-        pointer = .allocate(capacity: starts.count + 1)
-        for (i, offset) in starts.enumerated() { pointer[i] = buffer + offset }
+    /// An empty argv whose word buffer and pointers are kept and reused line after line
+    /// (restore): `wordBuffer` gives room for the next line's words, `point(at:)` aims
+    /// the pointers at them. Nothing is allocated per line once the biggest line was seen.
+    init() {
+        count = 0
+        pointer = .allocate(capacity: 1)
+        pointer[0] = nil
+        storage = .allocate(capacity: 1)
+        storageCapacity = 1
+    }
+
+    /// A buffer of at least `bytes` bytes for the next words; the previous words are gone.
+    func wordBuffer(bytes: Int) -> UnsafeMutablePointer<CChar> {
+        if bytes > storageCapacity {
+            storage?.deallocate()
+            storageCapacity = max(bytes, 2 * storageCapacity)
+            storage = .allocate(capacity: storageCapacity)
+        }
+        return storage!
+    }
+
+    /// Points the argv at the NUL-terminated words starting at these offsets of the buffer
+    /// `wordBuffer` gave.
+    func point(at starts: [Int]) {
+        if starts.count > pointerCapacity {
+            pointer.deallocate()
+            pointerCapacity = max(starts.count, 2 * pointerCapacity)
+            pointer = .allocate(capacity: pointerCapacity + 1)
+        }
+        let base = storage!
+        for (i, offset) in starts.enumerated() { pointer[i] = base + offset }
         pointer[starts.count] = nil
-        storage = buffer
+        count = Int32(starts.count)
     }
 
     deinit {

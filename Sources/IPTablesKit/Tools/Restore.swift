@@ -360,6 +360,11 @@ final class Restore {
         return (bytes, starts)
     }
 
+    /// The argv every rule line is split into (its buffers kept from line to line), and
+    /// where its words start.
+    private let lineArgv = CArgv()
+    private var lineStarts: [Int] = []
+
     private func ruleLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
         let prefix = prefixWords()
         var counterWords: [String] = []
@@ -373,27 +378,23 @@ final class Restore {
         }
         let rest = UnsafeBufferPointer(rebasing: line[restStart...])
         let extra = counterWords.reduce(0) { $0 + $1.utf8.count + 1 }
-        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: prefix.bytes.count + extra + 2 * rest.count + 1)
+        let argv = lineArgv
+        let buffer = argv.wordBuffer(bytes: prefix.bytes.count + extra + 2 * rest.count + 1)
         prefix.bytes.withUnsafeBufferPointer { b in
             UnsafeMutableRawPointer(buffer).copyMemory(from: b.baseAddress!, byteCount: b.count)
         }
         var end = prefix.bytes.count
-        var starts = prefix.starts
-        starts.reserveCapacity(32)
+        lineStarts.removeAll(keepingCapacity: true)
+        lineStarts.append(contentsOf: prefix.starts)
         for word in counterWords {
-            starts.append(end)
+            lineStarts.append(end)
             for b in word.utf8 { buffer[end] = CChar(bitPattern: b); end += 1 }
             buffer[end] = 0
             end += 1
         }
-        do {
-            try RestoreTokenizer.split(rest, into: buffer, end: &end, starts: &starts)
-        } catch {
-            buffer.deallocate()
-            throw error
-        }
-        let argv = CArgv(buffer: buffer, starts: starts)
-        if starts.count >= RestoreTokenizer.maxArguments {
+        try RestoreTokenizer.split(rest, into: buffer, end: &end, starts: &lineStarts)
+        argv.point(at: lineStarts)
+        if lineStarts.count >= RestoreTokenizer.maxArguments {
             throw IPTablesError.parameter("Parser cannot handle more arguments")
         }
         context.setLine(lineNumber)

@@ -1,6 +1,6 @@
 /*
  * A table of C-string names with an integer each: open addressing, FNV-1a hashing,
- * tombstones for removal. Restore asks about chain names for every rule line (is the
+ * tombstones for removal, names copied into shared chunks. Restore asks about chain names for every rule line (is the
  * jump a declared chain? does the chain exist?); Swift's String hashing (SipHash over
  * a 25-byte kube-proxy chain name, through a generic Hasher) cost more than a thousand
  * instructions a question. See CXtables.h for the interface.
@@ -21,12 +21,42 @@ struct slot {
     int32_t value;
 };
 
+/* Names are copied into chunks, one after another: no allocation per name, and freeing
+ * the table frees a few chunks instead of every name. A removed name stays in its chunk. */
+struct chunk {
+    struct chunk *previous;
+    size_t used, size;
+    char bytes[];
+};
+
 struct name_table {
     struct slot *slots;
     size_t mask;     /* slots - 1; slots a power of two */
     size_t used;     /* names plus tombstones */
     size_t count;    /* names */
+    struct chunk *chunk;
 };
+
+/* A copy of the name in the table's chunks; NULL when out of memory. */
+static char *copy_name(struct name_table *t, const char *name)
+{
+    size_t n = strlen(name) + 1;
+    struct chunk *c = t->chunk;
+    if (c == NULL || c->size - c->used < n) {
+        size_t size = n > 32768 ? n : 32768;
+        c = malloc(sizeof(struct chunk) + size);
+        if (c == NULL)
+            return NULL;
+        c->previous = t->chunk;
+        c->used = 0;
+        c->size = size;
+        t->chunk = c;
+    }
+    char *copy = c->bytes + c->used;
+    memcpy(copy, name, n);
+    c->used += n;
+    return copy;
+}
 
 static uint32_t name_hash(const char *name)
 {
@@ -49,6 +79,8 @@ static bool allocate(struct name_table *t, size_t slots)
 struct name_table *name_table_new(void)
 {
     struct name_table *t = malloc(sizeof(*t));
+    if (t != NULL)
+        t->chunk = NULL;
     if (t != NULL && !allocate(t, 64)) {
         free(t);
         t = NULL;
@@ -60,9 +92,10 @@ void name_table_free(struct name_table *t)
 {
     if (t == NULL)
         return;
-    for (size_t i = 0; i <= t->mask; i++)
-        if (t->slots[i].name != NULL && t->slots[i].name != TOMBSTONE)
-            free(t->slots[i].name);
+    for (struct chunk *c = t->chunk, *previous; c != NULL; c = previous) {
+        previous = c->previous;
+        free(c);
+    }
     free(t->slots);
     free(t);
 }
@@ -129,17 +162,15 @@ long name_table_put(struct name_table *t, const char *name, long value)
         t->slots[i].value = (int32_t)value;
         return previous;
     }
-    char *copy = strdup(name);
+    char *copy = copy_name(t, name);
     if (copy == NULL)
         return -2;
     /* At most three quarters of the slots in use, tombstones counted (they lengthen
        probes): twice the slots when names fill half, else the same number without them. */
     size_t slots = t->mask + 1;
     if (4 * (t->used + 1) > 3 * slots) {
-        if (!rehash(t, 2 * (t->count + 1) > slots ? 2 * slots : slots)) {
-            free(copy);
-            return -2;
-        }
+        if (!rehash(t, 2 * (t->count + 1) > slots ? 2 * slots : slots))
+            return -2;  /* the copy stays unused in its chunk */
         i = probe(t, name, h, &found);
     }
     if (t->slots[i].name == NULL)
@@ -155,7 +186,6 @@ bool name_table_remove(struct name_table *t, const char *name)
     size_t i = probe(t, name, name_hash(name), &found);
     if (!found)
         return false;
-    free(t->slots[i].name);
     t->slots[i].name = TOMBSTONE;
     t->count--;
     return true;

@@ -173,8 +173,11 @@ static int exact_short_option(int argc, char **argv, const char *optstring, bool
     if (!getopt_at_word_boundary || optind <= 0 || optind >= argc)
         return 0;
     const char *word = argv[optind];
+    if (word[0] != '-')
+        return 0;
+    /* word[1] exists (word[0] is not the end); word[2] only when word[1] is not. */
     char c = word[1];
-    if (word[0] != '-' || c == '\0' || c == '-' || word[2] != '\0' || c == ':' || c == ';')
+    if (c == '\0' || c == '-' || word[2] != '\0' || c == ':' || c == ';')
         return 0;
     /* The ordering mark at the start of the option string is not a letter. */
     const char *letters = optstring[0] == '-' || optstring[0] == '+' ? optstring + 1 : optstring;

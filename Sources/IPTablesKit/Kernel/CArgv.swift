@@ -36,6 +36,9 @@ final class CArgv {
             storage?.deallocate()
             storageCapacity = max(bytes, 2 * storageCapacity)
             storage = .allocate(capacity: storageCapacity)
+            // The old words are gone: nothing may point at them until `point(at:)`.
+            count = 0
+            pointer[0] = nil
         }
         return storage!
     }

@@ -42,6 +42,8 @@ final class OptionScannerTests: XCTestCase {
             ["-A"], ["-n", "-s"], ["-:", "-;", "-q", "-nvL", "-sfoo", "-s", "-", "--", "-A", "x"],
             ["!", "-s", "x", "-P", "INPUT", "-c", "1", "2", "-i", "!", "-o"],
             ["-", "-A", "x", "word", "-j", "-j", "--", "-n"],
+            // Empty words (a fuzzer's find: the short-option path read past their end).
+            ["", "-n", "", "-A", "", "x", ""], [""],
         ]
         for words in lines {
             let slow = scan(words, fast: false), fast = scan(words, fast: true)

@@ -1,9 +1,9 @@
 /*
  * A table of C-string names with an integer each: open addressing, FNV-1a hashing,
- * tombstones for removal, names copied into shared chunks. Restore asks about chain names for every rule line (is the
- * jump a declared chain? does the chain exist?); Swift's String hashing (SipHash over
- * a 25-byte kube-proxy chain name, through a generic Hasher) cost more than a thousand
- * instructions a question. See CXtables.h for the interface.
+ * tombstones for removal, names copied into shared chunks. Restore asks about chain names
+ * for every rule line (is the jump a declared chain? does the chain exist?); Swift's
+ * String hashing (SipHash over a 25-byte kube-proxy chain name, through a generic
+ * Hasher) cost more than a thousand instructions a question. See CXtables.h for the interface.
  */
 #include "CXtables.h"
 

@@ -146,9 +146,9 @@ int shim_parse_interface(const char *arg, char *name, unsigned char *mask);
 /// 16-byte slots (IPv4 uses the first 4 bytes), freed with free().
 int shim_parse_addresses(uint8_t nfproto, const char *_Nonnull spec,
                          uint8_t *_Nullable *_Nonnull addrs, uint8_t *_Nullable *_Nonnull masks, unsigned int *_Nonnull count);
-/// The IPv4 shortcut of shim_parse_addresses (fast_parse.c): a -s/-d word that is one
-/// plain dotted quad, optionally with "/bits" (every number decimal without a leading
-/// zero: bytes 0-255, bits 0-32). Fills the 4-byte address (masked, as
+/// The IPv4 shortcut Addresses.parse tries before shim_parse_addresses (fast_parse.c):
+/// a -s/-d word that is one plain dotted quad, optionally with "/bits" (every number
+/// decimal without a leading zero: bytes 0-255, bits 0-32). Fills the 4-byte address (masked, as
 /// xtables_ipparse_multiple leaves it) and mask in network order; false for anything
 /// else (names, lists, other bases, dotted masks, spaces), which libxtables reads.
 bool fast_plain_ipv4(const char *_Nonnull spec, uint8_t *_Nonnull addr, uint8_t *_Nonnull mask);

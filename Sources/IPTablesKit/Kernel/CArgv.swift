@@ -1,7 +1,8 @@
 import Glibc
 
-/// A mutable C argv (strdup'd strings, NULL-terminated) for getopt_long and the
-/// extension parsers, which read and sometimes write it in place.
+/// A mutable C argv (NULL-terminated) for getopt_long and the extension parsers, which read
+/// and sometimes write it in place: strdup'd strings, or (restore) words in one buffer that
+/// is kept and reused line after line.
 final class CArgv {
     private(set) var count: Int32
     private(set) var pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>

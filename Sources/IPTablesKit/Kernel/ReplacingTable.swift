@@ -81,12 +81,7 @@ final class ReplacingTable: TableSession {
     }
 
     func isBuiltin(_ name: String) -> Bool { reader.isBuiltin(name) }
-    /// Asked for every rule a restore appends (its jump): libiptc's copy answers directly,
-    /// without going through the `reader` existential.
-    func isChain(_ name: String) -> Bool {
-        if let w = writer { return w.isChain(name) }
-        return blob!.isChain(name)
-    }
+    func isChain(_ name: String) -> Bool { reader.isChain(name) }
 
     func policy(of chain: String) -> Policy? {
         if let p = policies.last(where: { $0.chain == chain }) {

@@ -193,7 +193,6 @@ final class LibiptcTable: TableSession {
     }
 
     func isChain(_ name: String) -> Bool {
-        if let m = mirror { return m.contains(name) }
         if mirrored() { return mirror!.contains(name) }
         return name.withCString { tc.is_chain($0, handle) } != 0
     }

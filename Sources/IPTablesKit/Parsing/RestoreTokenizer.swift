@@ -17,9 +17,9 @@ enum RestoreTokenizer {
         b <= 0x22 && (0x5_0000_0600 as UInt64) >> b & 1 != 0  // bits 0x09, 0x0A, 0x20, 0x22
     }
 
-    /// Splits NUL-terminated words written one after another into `buffer` from
-    /// `end` on (which must have room for 2 * line.count + 1 more bytes), appending each
-    /// word's start offset to `starts`. Words longer than iptables' buffer are refused.
+    /// Splits the line into NUL-terminated words written one after another into `buffer`
+    /// from `end` on (which must have room for 2 * line.count + 1 more bytes), appending
+    /// each word's start offset to `starts`. Words longer than iptables' buffer are refused.
     static func split(_ line: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutablePointer<CChar>,
                       end: inout Int, starts: inout [Int]) throws {
         guard var p = line.baseAddress else { return }

@@ -17,6 +17,25 @@ enum RestoreTokenizer {
         b <= 0x22 && (0x5_0000_0600 as UInt64) >> b & 1 != 0  // bits 0x09, 0x0A, 0x20, 0x22
     }
 
+    private static let lows: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether any of the eight bytes in `v` is below 0x23 (the classic "has less" word
+    /// test: exact about whether such a byte exists, which is all the copy asks).
+    @inline(__always)
+    static func hasByteBelow0x23(_ v: UInt64) -> Bool {
+        (v &- lows &* 0x23) & ~v & highs != 0
+    }
+
+    /// Whether any of the eight bytes in `v` is a double quote (0x22) or a backslash (0x5C).
+    @inline(__always)
+    static func hasQuoteOrBackslash(_ v: UInt64) -> Bool {
+        hasZeroByte(v ^ (lows &* 0x22)) || hasZeroByte(v ^ (lows &* 0x5C))
+    }
+
+    @inline(__always)
+    private static func hasZeroByte(_ v: UInt64) -> Bool { (v &- lows) & ~v & highs != 0 }
+
     /// Splits the line into NUL-terminated words written one after another into `buffer`
     /// from `end` on (which must have room for 2 * line.count + 1 more bytes), appending
     /// each word's start offset to `starts`. Words longer than iptables' buffer are refused.
@@ -60,9 +79,23 @@ enum RestoreTokenizer {
             startWord(&starts)
             var o = out + at, q = p
             if !quoteOpen {
-                repeat { o.pointee = q.pointee; o += 1; q += 1 } while q < stop && !RestoreTokenizer.isSpecial(q.pointee)
+                // Eight bytes at a time while none of them is below 0x23 (no special byte).
+                while stop - q >= 8 {
+                    let v = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+                    if RestoreTokenizer.hasByteBelow0x23(v) { break }
+                    UnsafeMutableRawPointer(o).storeBytes(of: v, as: UInt64.self)
+                    o += 8; q += 8
+                }
+                while q < stop && !RestoreTokenizer.isSpecial(q.pointee) { o.pointee = q.pointee; o += 1; q += 1 }
             } else {
-                repeat { o.pointee = q.pointee; o += 1; q += 1 } while q < stop && q.pointee != 0x22 && q.pointee != 0x5C
+                // Eight bytes at a time while none of them is a double quote or a backslash.
+                while stop - q >= 8 {
+                    let v = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+                    if RestoreTokenizer.hasQuoteOrBackslash(v) { break }
+                    UnsafeMutableRawPointer(o).storeBytes(of: v, as: UInt64.self)
+                    o += 8; q += 8
+                }
+                while q < stop && q.pointee != 0x22 && q.pointee != 0x5C { o.pointee = q.pointee; o += 1; q += 1 }
             }
             at = o - out
             p = q

@@ -39,4 +39,92 @@ final class RestoreTokenizerTests: XCTestCase {
         }
     }
 
+    /// The eight-byte tests against the bytes one by one: every byte value in every lane,
+    /// the other lanes random.
+    func testWordTestsMatchTheBytes() {
+        var g = SystemRandomNumberGenerator()
+        for lane in 0..<8 {
+            for b in 0...255 {
+                var bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &g) }
+                bytes[lane] = UInt8(b)
+                let v = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                XCTAssertEqual(RestoreTokenizer.hasByteBelow0x23(v), bytes.contains { $0 < 0x23 }, "\(bytes)")
+                XCTAssertEqual(RestoreTokenizer.hasQuoteOrBackslash(v), bytes.contains { $0 == 0x22 || $0 == 0x5C }, "\(bytes)")
+            }
+        }
+    }
+
+    /// Random lines (quotes, escapes, blanks, NUL and high bytes, words of every length)
+    /// split as a byte-at-a-time reading of iptables' rules splits them.
+    func testRandomLinesSplitAsByteByByte() throws {
+        var g = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("ab-_:./09\\\"\" \t\n'".utf8) + [0x00, 0x01, 0x21, 0x23, 0x5B, 0x7F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<3000 {
+            var line: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &g) {
+                let run = Int.random(in: 0...40, using: &g)
+                let plain = Bool.random(using: &g)
+                for _ in 0..<run {
+                    line.append(plain ? UInt8.random(in: 0x23...0x7E, using: &g) : alphabet.randomElement(using: &g)!)
+                }
+            }
+            let expected = referenceSplit(line), got = try split(line)
+            XCTAssertEqual(got.bytes, expected.bytes, "\(line)")
+            XCTAssertEqual(got.starts, expected.starts, "\(line)")
+        }
+    }
+
+    /// A word of exactly the longest length passes, one byte more is refused, quoted or not.
+    func testLongestWordBoundary() throws {
+        for quoted in [false, true] {
+            for n in [1023, 1024] {
+                let word = String(repeating: "y", count: n)
+                let line = quoted ? "\"\(word)\" z\n" : "\(word) z\n"
+                if n == 1023 {
+                    XCTAssertEqual(try RestoreTokenizer.words(line), [word, "z"])
+                } else {
+                    XCTAssertThrowsError(try RestoreTokenizer.words(line))
+                }
+            }
+        }
+    }
+
+    private func split(_ line: [UInt8]) throws -> (bytes: [UInt8], starts: [Int]) {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 2 * line.count + 1)
+        defer { buffer.deallocate() }
+        var end = 0
+        var starts: [Int] = []
+        try line.withUnsafeBufferPointer { try RestoreTokenizer.split($0, into: buffer, end: &end, starts: &starts) }
+        return (UnsafeBufferPointer(start: buffer, count: end).map { UInt8(bitPattern: $0) }, starts)
+    }
+
+    /// iptables-restore's splitting, a byte at a time: quotes group and end a word when they
+    /// close, a backslash escapes inside quotes only, space, tab and newline separate.
+    private func referenceSplit(_ line: [UInt8]) -> (bytes: [UInt8], starts: [Int]) {
+        var out: [UInt8] = [], starts: [Int] = []
+        var inWord = false, quoted = false, escaped = false
+        func keep(_ b: UInt8) {
+            if !inWord { inWord = true; starts.append(out.count) }
+            out.append(b)
+        }
+        func end() {
+            if inWord { out.append(0); inWord = false }
+        }
+        for b in line {
+            if quoted {
+                if escaped { escaped = false; keep(b) }
+                else if b == 0x5C { escaped = true }
+                else if b == 0x22 {
+                    quoted = false
+                    if !inWord { starts.append(out.count) }
+                    out.append(0)
+                    inWord = false
+                } else { keep(b) }
+            } else if b == 0x22 { quoted = true }
+            else if b == 0x20 || b == 0x09 || b == 0x0A { end() }
+            else { keep(b) }
+        }
+        end()
+        return (out, starts)
+    }
 }

@@ -28,13 +28,19 @@ final class NameTable {
 
     func contains(_ name: String) -> Bool { self[name] != nil }
 
+    /// Sets the number of the NUL-terminated name at `name`; the number it had, nil when new.
+    @discardableResult
+    func updateValue(_ value: Int, forCName name: UnsafePointer<CChar>) -> Int? {
+        precondition(value >= 0 && value <= Int(Int32.max))
+        let previous = name_table_put(table, name, value)
+        if previous == -2 { fatalError("out of memory") }
+        return previous >= 0 ? previous : nil
+    }
+
     /// Sets the name's number; the number it had, nil when it is new.
     @discardableResult
     func updateValue(_ value: Int, forKey name: String) -> Int? {
-        precondition(value >= 0 && value <= Int(Int32.max))
-        let previous = name.withCString { name_table_put(table, $0, value) }
-        if previous == -2 { fatalError("out of memory") }
-        return previous >= 0 ? previous : nil
+        name.withCString { updateValue(value, forCName: $0) }
     }
 
     func insert(_ name: String) { updateValue(0, forKey: name) }

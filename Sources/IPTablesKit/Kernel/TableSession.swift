@@ -179,6 +179,10 @@ final class LibiptcTable: TableSession {
     /// every rule and chain line. Kept exact by every create, delete and rename below.
     private var mirror: NameTable?
     private var lookups = 0
+    /// Whether a chain of the mirror is named like a verdict (ACCEPT, DROP, QUEUE, RETURN):
+    /// libiptc creates no such chain, but a table written by another tool could hold one.
+    /// While none does, asking about a verdict (most rules' target) needs no lookup.
+    private var mirrorHoldsVerdict = false
 
     /// After this many lookups, building the mirror costs less than the lookups to come.
     private static let mirrorAfter = 64
@@ -188,12 +192,23 @@ final class LibiptcTable: TableSession {
         if mirror != nil { return true }
         lookups += 1
         guard lookups > LibiptcTable.mirrorAfter else { return false }
-        mirror = NameTable(chains())
+        // Straight from libiptc's C names: no String is made of tens of thousands of chains.
+        let m = NameTable()
+        var c = tc.first_chain(handle)
+        while let name = c {
+            m.updateValue(0, forCName: name)
+            if !mirrorHoldsVerdict && Names.isVerdict(cName: name) { mirrorHoldsVerdict = true }
+            c = tc.next_chain(handle)
+        }
+        mirror = m
         return true
     }
 
     func isChain(_ name: String) -> Bool {
-        if mirrored() { return mirror!.contains(name) }
+        if mirrored() {
+            if !mirrorHoldsVerdict && Names.isVerdict(name) { return false }
+            return mirror!.contains(name)
+        }
         return name.withCString { tc.is_chain($0, handle) } != 0
     }
 
@@ -233,7 +248,7 @@ final class LibiptcTable: TableSession {
 
     func createChain(_ chain: String) throws {
         try ok(chain.withCString { tc.create_chain($0, handle) })
-        mirror?.insert(chain)
+        mirrorInsert(chain)
     }
 
     func deleteChain(_ chain: String) throws {
@@ -255,7 +270,14 @@ final class LibiptcTable: TableSession {
         if padded { _ = tc.delete_chain(placeholder, handle) }
         if renamed == 0 { throw IPTablesError.kernel(errno: err) }
         mirror?.remove(old)
-        mirror?.insert(new)
+        mirrorInsert(new)
+    }
+
+    /// Records a chain libiptc now holds.
+    private func mirrorInsert(_ chain: String) {
+        guard let m = mirror else { return }
+        m.insert(chain)
+        if Names.isVerdict(chain) { mirrorHoldsVerdict = true }
     }
 
     func setPolicy(_ chain: String, _ policy: String, counters: (UInt64, UInt64)?) throws {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Checks on chain and target names that need no extension lookup.
 enum Names {
     /// Whether the name is one of the verdicts the standard target carries; libiptc refuses
@@ -8,6 +10,17 @@ enum Names {
         case 4: return name == "DROP"
         case 5: return name == "QUEUE"
         case 6: return name == "ACCEPT" || name == "RETURN"
+        default: return false
+        }
+    }
+
+    /// `isVerdict` of a NUL-terminated name (as libiptc hands chain names out).
+    static func isVerdict(cName name: UnsafePointer<CChar>) -> Bool {
+        switch name[0] {
+        case 0x44: return strcmp(name, "DROP") == 0
+        case 0x51: return strcmp(name, "QUEUE") == 0
+        case 0x41: return strcmp(name, "ACCEPT") == 0
+        case 0x52: return strcmp(name, "RETURN") == 0
         default: return false
         }
     }

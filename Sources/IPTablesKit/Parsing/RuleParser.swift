@@ -290,7 +290,8 @@ final class RuleParser {
     /// -j: a target extension, or (when none loads) a verdict or chain name.
     private func loadTarget(_ name: UnsafePointer<CChar>) throws {
         result.jumpTo = try Names.validTargetName(String(cString: name))
-        if context.isAnnounced(result.jumpTo) { return }
+        // A verdict names libxtables' standard target before any announced chain is asked.
+        if !Names.isVerdict(result.jumpTo) && context.isAnnounced(result.jumpTo) { return }
         try rule.loadTarget(name, jumpTo: result.jumpTo)
     }
 

@@ -8,6 +8,7 @@
 #include "option_index.h"
 
 #include <setjmp.h>
+#include <stdio_ext.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -711,7 +712,13 @@ void shim_out(const char *s, size_t n)
     fwrite(s, 1, n, f);
 }
 void shim_err(const char *s, size_t n) { fflush(stdout); fwrite(s, 1, n, stderr); }
-void shim_flush(void) { fflush(stdout); }
+/* Restore flushes after every line in case the line printed something (a -L, an
+ * extension's notice); an empty buffer has nothing to write, and fflush still locks it. */
+void shim_flush(void)
+{
+    if (__fpending(stdout) > 0)
+        fflush(stdout);
+}
 
 const struct xtables_pprot *shim_chain_protos(void) { return xtables_chain_protos; }
 

@@ -20,42 +20,52 @@ enum RestoreTokenizer {
     private static let lows: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
-    /// Whether any of the eight bytes in `v` is below 0x23 (the classic "has less" word
-    /// test: exact about whether such a byte exists, which is all the copy asks).
+    /// The bytes of `v` below 0x23 (the classic "has less" word test), as each byte's top bit;
+    /// exact about the lowest such byte (a borrow only runs up from a byte that is below),
+    /// which is all the copy asks: where the run ends.
     @inline(__always)
-    static func hasByteBelow0x23(_ v: UInt64) -> Bool {
-        (v &- lows &* 0x23) & ~v & highs != 0
+    static func bytesBelow0x23(_ v: UInt64) -> UInt64 {
+        (v &- lows &* 0x23) & ~v & highs
     }
 
-    /// Whether any of the eight bytes in `v` is a double quote (0x22) or a backslash (0x5C).
+    /// The double quotes (0x22) and backslashes (0x5C) of `v`, exact about the lowest one.
     @inline(__always)
-    static func hasQuoteOrBackslash(_ v: UInt64) -> Bool {
-        hasZeroByte(v ^ (lows &* 0x22)) || hasZeroByte(v ^ (lows &* 0x5C))
+    static func quotesAndBackslashes(_ v: UInt64) -> UInt64 {
+        zeroBytes(v ^ (lows &* 0x22)) | zeroBytes(v ^ (lows &* 0x5C))
     }
 
     @inline(__always)
-    private static func hasZeroByte(_ v: UInt64) -> Bool { (v &- lows) & ~v & highs != 0 }
+    private static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- lows) & ~v & highs }
 
     /// Splits the line into NUL-terminated words written one after another into `buffer`
     /// from `end` on (which must have room for 2 * line.count + 1 more bytes), appending
     /// each word's start offset to `starts`. Words longer than iptables' buffer are refused.
     static func split(_ line: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutablePointer<CChar>,
                       end: inout Int, starts: inout [Int]) throws {
-        guard var p = line.baseAddress else { return }
-        let stop = p + line.count
-        var w = WordWriter(out: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self), at: end)
-        while p < stop {
-            // Fast path: a run that needs no decision is copied as it is scanned: ordinary
-            // bytes outside quotes, or inside quotes anything up to the next quote or backslash.
-            if !w.quoteOpen ? !isSpecial(p.pointee) : !w.escaped && p.pointee != 0x22 && p.pointee != 0x5C {
-                try w.copyRun(&p, to: stop, starts: &starts)
-                continue
+        guard let first = line.baseAddress else { return }
+        // Every word but the last takes at least two bytes (a byte and what ends it, or two
+        // quotes), so a line of n bytes holds at most n / 2 + 1 words: their starts are
+        // gathered on the stack and appended together.
+        let room = line.count / 2 + 1
+        let out = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: room) { gathered in
+            var w = WordWriter(out: out, at: end, starts: gathered.baseAddress!, room: room)
+            var p = first
+            let stop = first + line.count
+            while p < stop {
+                // Fast path: a run that needs no decision is copied as it is scanned: ordinary
+                // bytes outside quotes, or inside quotes anything up to the next quote or backslash.
+                if !w.quoteOpen ? !isSpecial(p.pointee) : !w.escaped && p.pointee != 0x22 && p.pointee != 0x5C {
+                    try w.copyRun(&p, to: stop)
+                    continue
+                }
+                try w.decide(p.pointee)
+                p += 1
             }
-            try w.decide(p.pointee, starts: &starts)
-            p += 1
+            w.endWord()
+            end = w.at
+            starts.append(contentsOf: UnsafeBufferPointer(start: gathered.baseAddress!, count: w.count))
         }
-        w.endWord()
-        end = w.at
     }
 
     /// The writing state of `split`: where the next byte goes, where the word in hand
@@ -63,36 +73,53 @@ enum RestoreTokenizer {
     private struct WordWriter {
         let out: UnsafeMutablePointer<UInt8>
         var at: Int
+        /// Where the words' start offsets go, how many fit, and how many there are so far.
+        let starts: UnsafeMutablePointer<Int>
+        let room: Int
+        var count = 0
         var wordStart = -1
         var quoteOpen = false
         var escaped = false
 
-        init(out: UnsafeMutablePointer<UInt8>, at: Int) {
+        init(out: UnsafeMutablePointer<UInt8>, at: Int, starts: UnsafeMutablePointer<Int>, room: Int) {
             self.out = out
             self.at = at
+            self.starts = starts
+            self.room = room
         }
 
         /// Copies the run of word bytes at `p` (one that needs no decision, as `split` found
         /// its first byte) and moves `p` past it.
         @inline(__always)
-        mutating func copyRun(_ p: inout UnsafePointer<UInt8>, to stop: UnsafePointer<UInt8>, starts: inout [Int]) throws {
-            startWord(&starts)
+        mutating func copyRun(_ p: inout UnsafePointer<UInt8>, to stop: UnsafePointer<UInt8>) throws {
+            startWord()
             var o = out + at, q = p
+            // Eight bytes at a time: each eight are stored whole (the buffer has room: at most
+            // two bytes written per byte read, and eight more are still to read), then `o` and
+            // `q` move up to the first byte that may end the run, if there is one.
             if !quoteOpen {
-                // Eight bytes at a time while none of them is below 0x23 (no special byte).
                 while stop - q >= 8 {
                     let v = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
-                    if RestoreTokenizer.hasByteBelow0x23(v) { break }
                     UnsafeMutableRawPointer(o).storeBytes(of: v, as: UInt64.self)
+                    let low = RestoreTokenizer.bytesBelow0x23(v)
+                    if low != 0 {
+                        let k = low.trailingZeroBitCount >> 3
+                        o += k; q += k
+                        break
+                    }
                     o += 8; q += 8
                 }
                 while q < stop && !RestoreTokenizer.isSpecial(q.pointee) { o.pointee = q.pointee; o += 1; q += 1 }
             } else {
-                // Eight bytes at a time while none of them is a double quote or a backslash.
                 while stop - q >= 8 {
                     let v = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
-                    if RestoreTokenizer.hasQuoteOrBackslash(v) { break }
                     UnsafeMutableRawPointer(o).storeBytes(of: v, as: UInt64.self)
+                    let stops = RestoreTokenizer.quotesAndBackslashes(v)
+                    if stops != 0 {
+                        let k = stops.trailingZeroBitCount >> 3
+                        o += k; q += k
+                        break
+                    }
                     o += 8; q += 8
                 }
                 while q < stop && q.pointee != 0x22 && q.pointee != 0x5C { o.pointee = q.pointee; o += 1; q += 1 }
@@ -104,17 +131,17 @@ enum RestoreTokenizer {
 
         /// One byte that quotes, escapes, or separates words.
         @inline(__always)
-        mutating func decide(_ b: UInt8, starts: inout [Int]) throws {
+        mutating func decide(_ b: UInt8) throws {
             if quoteOpen {
                 if escaped {
                     escaped = false
-                    return try keep(b, &starts)
+                    return try keep(b)
                 }
                 if b == 0x5C { escaped = true; return }
-                if b != 0x22 { return try keep(b, &starts) }
+                if b != 0x22 { return try keep(b) }
                 // A closing quote ends the word, even an empty one.
                 quoteOpen = false
-                if wordStart < 0 { starts.append(at) }
+                if wordStart < 0 { record(at) }
                 out[at] = 0
                 at += 1
                 wordStart = -1
@@ -123,23 +150,30 @@ enum RestoreTokenizer {
             } else if b == 0x20 || b == 0x09 || b == 0x0A {
                 endWord()
             } else {
-                try keep(b, &starts)
+                try keep(b)
             }
         }
 
         @inline(__always)
-        private mutating func startWord(_ starts: inout [Int]) {
+        private mutating func record(_ start: Int) {
+            precondition(count < room, "more words than a line can hold")
+            starts[count] = start
+            count += 1
+        }
+
+        @inline(__always)
+        private mutating func startWord() {
             if wordStart < 0 {
                 wordStart = at
-                starts.append(at)
+                record(at)
             }
         }
 
         /// Appends one word byte.
         @inline(__always)
-        private mutating func keep(_ b: UInt8, _ starts: inout [Int]) throws {
+        private mutating func keep(_ b: UInt8) throws {
             if wordStart >= 0 && at - wordStart >= maxWordLength { throw IPTablesError.parameter("Parameter too long!") }
-            startWord(&starts)
+            startWord()
             out[at] = b
             at += 1
         }

@@ -39,8 +39,8 @@ final class RestoreTokenizerTests: XCTestCase {
         }
     }
 
-    /// The eight-byte tests against the bytes one by one: every byte value in every lane,
-    /// the other lanes random.
+    /// The eight-byte tests against the bytes one by one (the first lane each marks is the
+    /// first byte it looks for): every byte value in every lane, the other lanes random.
     func testWordTestsMatchTheBytes() {
         var g = SystemRandomNumberGenerator()
         for lane in 0..<8 {
@@ -48,8 +48,9 @@ final class RestoreTokenizerTests: XCTestCase {
                 var bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &g) }
                 bytes[lane] = UInt8(b)
                 let v = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-                XCTAssertEqual(RestoreTokenizer.hasByteBelow0x23(v), bytes.contains { $0 < 0x23 }, "\(bytes)")
-                XCTAssertEqual(RestoreTokenizer.hasQuoteOrBackslash(v), bytes.contains { $0 == 0x22 || $0 == 0x5C }, "\(bytes)")
+                XCTAssertEqual(firstLane(RestoreTokenizer.bytesBelow0x23(v)), bytes.firstIndex { $0 < 0x23 }, "\(bytes)")
+                XCTAssertEqual(firstLane(RestoreTokenizer.quotesAndBackslashes(v)),
+                               bytes.firstIndex { $0 == 0x22 || $0 == 0x5C }, "\(bytes)")
             }
         }
     }
@@ -88,6 +89,38 @@ final class RestoreTokenizerTests: XCTestCase {
             }
         }
     }
+
+    /// Lines packed with as many words as their bytes allow.
+    func testDensestLines() throws {
+        XCTAssertEqual(try RestoreTokenizer.words("a b c d"), ["a", "b", "c", "d"])
+        XCTAssertEqual(try RestoreTokenizer.words("a"), ["a"])
+        XCTAssertEqual(try RestoreTokenizer.words("\"\""), [""])
+        XCTAssertEqual(try RestoreTokenizer.words("\"\"\"\"\"\""), ["", "", ""])
+        XCTAssertEqual(try RestoreTokenizer.words("\"a\"b\"c\"d"), ["a", "bc", "d"])
+        XCTAssertEqual(try RestoreTokenizer.words("a\"\"b"), ["a", "b"])
+        XCTAssertEqual(try RestoreTokenizer.words(String(repeating: "x ", count: 300)).count, 300)
+    }
+
+    /// Starts already in the array stay first; an error leaves the array as it was.
+    func testStartsAreAppendedAfterThoseGiven() throws {
+        let line = Array("-A INPUT \"a b\" -j ACCEPT\n".utf8)
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 3 + 2 * line.count + 1)
+        defer { buffer.deallocate() }
+        var end = 3, starts = [0, 1, 2]
+        try line.withUnsafeBufferPointer { try RestoreTokenizer.split($0, into: buffer, end: &end, starts: &starts) }
+        XCTAssertEqual(starts, [0, 1, 2, 3, 6, 12, 16, 19])
+        let long = Array((String(repeating: "z", count: 1100) + " x\n").utf8)
+        let big = UnsafeMutablePointer<CChar>.allocate(capacity: 2 * long.count + 1)
+        defer { big.deallocate() }
+        var end2 = 0
+        XCTAssertThrowsError(try long.withUnsafeBufferPointer {
+            try RestoreTokenizer.split($0, into: big, end: &end2, starts: &starts)
+        })
+        XCTAssertEqual(starts, [0, 1, 2, 3, 6, 12, 16, 19])
+    }
+
+    /// The lane of the lowest marked byte of a mask; nil when none is marked.
+    private func firstLane(_ mask: UInt64) -> Int? { mask == 0 ? nil : mask.trailingZeroBitCount / 8 }
 
     private func split(_ line: [UInt8]) throws -> (bytes: [UInt8], starts: [Int]) {
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 2 * line.count + 1)

@@ -8,7 +8,7 @@
  * start-up costs above iptables-legacy's), yet no iptables command ever calls one of them.
  *
  * Each of those functions is defined here instead, with libm's own signature, as a
- * forwarder: the first call opens libm.so.6 and looks the function up, later calls go
+ * forwarder (ceil, which every growing hash table calls, is computed here instead): the first call opens libm.so.6 and looks the function up, later calls go
  * straight through the cached pointer. scripts/build links libm "as needed", so once every
  * reference resolves here libm is no longer loaded at start; should a later runtime refer
  * to a libm function missing from this list, the link simply needs libm again (correct,
@@ -64,6 +64,23 @@ static void *libm_function(const char *name)
 
 typedef long double ldouble;
 
+/* ceil, computed here rather than forwarded: the standard library's hash tables call it
+ * each time a Dictionary or Set grows (iptables-restore and -save grow one as they start),
+ * and opening libm for it cost a dlopen and about ten page faults per run. Exact for every
+ * double: below 2^52 the truncation to an integer is exact and one step up finishes it;
+ * from 2^52 up (and infinities, NaNs) there is no fraction; a zero result keeps x's sign
+ * (ceil(-0.5) is -0.0). */
+__attribute__((visibility("hidden"))) double ceil(double x);
+double ceil(double x)
+{
+    if (!(__builtin_fabs(x) < 4503599627370496.0))
+        return x;
+    double t = (double)(long long)x;
+    if (t < x)
+        t += 1.0;
+    return __builtin_copysign(t, x);
+}
+
 UNARY(float, acosf) UNARY(float, acoshf) UNARY(float, asinf) UNARY(float, asinhf)
 UNARY(float, atanf) UNARY(float, atanhf) UNARY(float, cbrtf) UNARY(float, ceilf)
 UNARY(float, cosf) UNARY(float, coshf) UNARY(float, erfcf) UNARY(float, erff)
@@ -73,7 +90,7 @@ UNARY(float, logf) UNARY(float, nearbyintf) UNARY(float, rintf) UNARY(float, rou
 UNARY(float, sinf) UNARY(float, sinhf) UNARY(float, sqrtf) UNARY(float, tanf)
 UNARY(float, tanhf) UNARY(float, tgammaf) UNARY(float, truncf)
 
-UNARY(double, ceil) UNARY(double, cos) UNARY(double, exp) UNARY(double, exp2)
+UNARY(double, cos) UNARY(double, exp) UNARY(double, exp2)
 UNARY(double, floor) UNARY(double, log) UNARY(double, log10) UNARY(double, log2)
 UNARY(double, nearbyint) UNARY(double, rint) UNARY(double, round) UNARY(double, sin)
 UNARY(double, sqrt) UNARY(double, trunc)

@@ -32,6 +32,10 @@ check "start-up: no _StringProcessing, no backtracer in the executable" sh -c "
 # lazy_libm.c): the executable must not need it, and the forwarders must reach libm's own.
 check "start-up: libm not needed by the executable" sh -c "
   readelf -d '$binary' | grep -q 'NEEDED.*libc.so' && ! readelf -d '$binary' | grep -q 'NEEDED.*libm.so'"
+# A Dictionary that grows calls ceil, which lazy_libm.c computes itself: restore (whose
+# option table grows) must not open libm.
+check "start-up: a growing Dictionary does not load libm" sh -c "
+  ! LD_DEBUG=files '$sbin/iptables-restore' --test </dev/null 2>&1 | grep -q 'file=libm.so'"
 check "lazy libm forwards to libm" sh -c "
   cc -O1 -fno-builtin -o '$root.lazy-libm' tests/system/lazy-libm/check.c Sources/CStartup/lazy_libm.c &&
   ! readelf -d '$root.lazy-libm' | grep -q 'NEEDED.*libm.so' && '$root.lazy-libm' | grep -qx ok"

@@ -2,7 +2,8 @@
  * Sources/CStartup/lazy_libm.c against libm itself: built with the forwarders and without
  * -lm, this program calls every one-argument forwarder and one of every other shape (two
  * and three arguments; the int, pointer and string ones) and compares each result with
- * the value libm gives, looked up directly; a first call leaves errno alone. Run by
+ * the value libm gives, looked up directly (ceil, computed there, at a million points);
+ * a first call leaves errno alone. Run by
  * tests/system/install.sh.
  */
 #include <dlfcn.h>
@@ -73,6 +74,35 @@ static void check_unary(void)
     }
 }
 
+/* ceil, computed in lazy_libm.c, against libm's bit for bit (the sign of a zero counts)
+   at the edges and at a million doubles of every exponent. */
+static void check_ceil(void)
+{
+    double (*want)(double) = (double (*)(double))real("ceil");
+    const double edges[] = { 0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, -1.5, 2.5, -2.5, 0.9999999999999999,
+                             -0.9999999999999999, 4503599627370495.5, -4503599627370495.5, 4503599627370496.0,
+                             -4503599627370496.0, 9007199254740993.0, 1e300, -1e300, 5e-324, -5e-324,
+                             2.2250738585072014e-308, 1.0 / 0.0, -1.0 / 0.0, 0.0 / 0.0 };
+    unsigned long long state = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]) + 1000000; i++) {
+        double x;
+        if (i < sizeof(edges) / sizeof(edges[0])) {
+            x = edges[i];
+        } else {
+            state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+            /* Exponents around the integers (most of them), then any bits at all. */
+            unsigned long long bits = i % 4 ? (state & 0x800fffffffffffffULL) | ((0x3f0ULL + state % 0x60) << 52) : state;
+            memcpy(&x, &bits, sizeof x);
+        }
+        double got = ceil(x), expected = want(x);
+        if (memcmp(&got, &expected, sizeof got) != 0 && !(got != got && expected != expected)) {
+            fprintf(stderr, "lazy libm: ceil(%a) is %a, libm says %a\n", x, got, expected);
+            failures++;
+            return;
+        }
+    }
+}
+
 int main(void)
 {
     libm = dlopen("libm.so.6", RTLD_NOW);
@@ -104,6 +134,7 @@ int main(void)
     if (jn(2, d) != ((double (*)(int, double))real("jn"))(2, d))
         failures++, fprintf(stderr, "lazy libm: jn differs\n");
     check_unary();
+    check_ceil();
     errno = 0;
     (void)remainderf(5.0f, 3.0f);  /* not called before: its first call loads it */
     if (errno != 0)

@@ -96,12 +96,13 @@ enum RestoreTokenizer {
             var o = out + at, q = p
             // Eight bytes at a time: each eight are stored whole (the buffer has room: at most
             // two bytes written per byte read, and eight more are still to read), then `o` and
-            // `q` move up to the first byte that may end the run, if there is one.
+            // `q` move up to the first byte that may end the run, if there is one (the lowest
+            // mark of the little-endian value: the first of the eight in memory).
             if !quoteOpen {
                 while stop - q >= 8 {
                     let v = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
                     UnsafeMutableRawPointer(o).storeBytes(of: v, as: UInt64.self)
-                    let low = RestoreTokenizer.bytesBelow0x23(v)
+                    let low = RestoreTokenizer.bytesBelow0x23(UInt64(littleEndian: v))
                     if low != 0 {
                         let k = low.trailingZeroBitCount >> 3
                         o += k; q += k
@@ -114,7 +115,7 @@ enum RestoreTokenizer {
                 while stop - q >= 8 {
                     let v = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
                     UnsafeMutableRawPointer(o).storeBytes(of: v, as: UInt64.self)
-                    let stops = RestoreTokenizer.quotesAndBackslashes(v)
+                    let stops = RestoreTokenizer.quotesAndBackslashes(UInt64(littleEndian: v))
                     if stops != 0 {
                         let k = stops.trailingZeroBitCount >> 3
                         o += k; q += k

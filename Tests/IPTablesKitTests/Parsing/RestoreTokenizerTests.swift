@@ -47,7 +47,7 @@ final class RestoreTokenizerTests: XCTestCase {
             for b in 0...255 {
                 var bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &g) }
                 bytes[lane] = UInt8(b)
-                let v = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                let v = UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
                 XCTAssertEqual(firstLane(RestoreTokenizer.bytesBelow0x23(v)), bytes.firstIndex { $0 < 0x23 }, "\(bytes)")
                 XCTAssertEqual(firstLane(RestoreTokenizer.quotesAndBackslashes(v)),
                                bytes.firstIndex { $0 == 0x22 || $0 == 0x5C }, "\(bytes)")

@@ -37,6 +37,26 @@ enum RestoreTokenizer {
     @inline(__always)
     private static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- lows) & ~v & highs }
 
+    /// Copies bytes from `q` to `o` up to the first one `ends` names (or `stop`): eight at a
+    /// time while `marks` (the word test for those bytes) marks none of them, each eight stored
+    /// whole, then `o` and `q` moved to the lowest mark; the rest one by one.
+    @inline(__always)
+    private static func copyPlain(_ o: inout UnsafeMutablePointer<UInt8>, _ q: inout UnsafePointer<UInt8>,
+                                  to stop: UnsafePointer<UInt8>, marks: (UInt64) -> UInt64, ends: (UInt8) -> Bool) {
+        while stop - q >= 8 {
+            let v = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(o).storeBytes(of: v, as: UInt64.self)
+            let found = marks(UInt64(littleEndian: v))
+            if found != 0 {
+                let k = found.trailingZeroBitCount >> 3
+                o += k; q += k
+                break
+            }
+            o += 8; q += 8
+        }
+        while q < stop && !ends(q.pointee) { o.pointee = q.pointee; o += 1; q += 1 }
+    }
+
     /// Splits the line into NUL-terminated words written one after another into `buffer`
     /// from `end` on (which must have room for 2 * line.count + 1 more bytes), appending
     /// each word's start offset to `starts`. Words longer than iptables' buffer are refused.
@@ -94,36 +114,15 @@ enum RestoreTokenizer {
         mutating func copyRun(_ p: inout UnsafePointer<UInt8>, to stop: UnsafePointer<UInt8>) throws {
             startWord()
             var o = out + at, q = p
-            // Eight bytes at a time: each eight are stored whole (the buffer has room: at most
-            // two bytes written per byte read, and eight more are still to read), then `o` and
-            // `q` move up to the first byte that may end the run, if there is one (the lowest
-            // mark of the little-endian value: the first of the eight in memory).
+            // The eight-byte stores have room: at most two bytes are written per byte read, and
+            // eight more are still to read. The lowest mark of the little-endian value is the
+            // first of the eight in memory.
             if !quoteOpen {
-                while stop - q >= 8 {
-                    let v = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
-                    UnsafeMutableRawPointer(o).storeBytes(of: v, as: UInt64.self)
-                    let low = RestoreTokenizer.bytesBelow0x23(UInt64(littleEndian: v))
-                    if low != 0 {
-                        let k = low.trailingZeroBitCount >> 3
-                        o += k; q += k
-                        break
-                    }
-                    o += 8; q += 8
-                }
-                while q < stop && !RestoreTokenizer.isSpecial(q.pointee) { o.pointee = q.pointee; o += 1; q += 1 }
+                RestoreTokenizer.copyPlain(&o, &q, to: stop, marks: RestoreTokenizer.bytesBelow0x23,
+                                           ends: RestoreTokenizer.isSpecial)
             } else {
-                while stop - q >= 8 {
-                    let v = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
-                    UnsafeMutableRawPointer(o).storeBytes(of: v, as: UInt64.self)
-                    let stops = RestoreTokenizer.quotesAndBackslashes(UInt64(littleEndian: v))
-                    if stops != 0 {
-                        let k = stops.trailingZeroBitCount >> 3
-                        o += k; q += k
-                        break
-                    }
-                    o += 8; q += 8
-                }
-                while q < stop && q.pointee != 0x22 && q.pointee != 0x5C { o.pointee = q.pointee; o += 1; q += 1 }
+                RestoreTokenizer.copyPlain(&o, &q, to: stop, marks: RestoreTokenizer.quotesAndBackslashes,
+                                           ends: { $0 == 0x22 || $0 == 0x5C })
             }
             at = o - out
             p = q

@@ -18,7 +18,10 @@
 
 static jmp_buf *active_guard;
 static int caught_status;
-static char caught_message[8192];
+/* A section of its own: the 8 KB buffer, written only on an error, would otherwise share
+ * this file's .bss with the statics every start writes, and push them (scripts/startup-order
+ * puts small sections first) onto a page of their own. */
+static char caught_message[8192] __attribute__((section(".bss.caught_message")));
 
 int shim_error_status(void) { return caught_status; }
 const char *shim_error_message(void) { return caught_message; }

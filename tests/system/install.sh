@@ -36,6 +36,14 @@ check "start-up: libm not needed by the executable" sh -c "
 # option table grows) must not open libm.
 check "start-up: a growing Dictionary does not load libm" sh -c "
   ! LD_DEBUG=files '$sbin/iptables-restore' --test </dev/null 2>&1 | grep -q 'file=libm.so'"
+# BOLT's layout (scripts/build): the metadata's relative pointers name the moved functions,
+# not their old copies (checked against the link's relocations, which the build keeps when
+# it runs BOLT; a binary from another build matches none of them, and passes vacuously).
+linked=.build/release/xtables-swift-multi
+if [ -f "$linked" ] && readelf -SW "$binary" | grep -q ' \.bolt\.org\.text '; then
+  check "start-up: no relative pointer names a function's old copy" \
+    scripts/bolt-relative-pointers --check "$linked" "$binary"
+fi
 check "lazy libm forwards to libm" sh -c "
   cc -O1 -fno-builtin -o '$root.lazy-libm' tests/system/lazy-libm/check.c Sources/CStartup/lazy_libm.c &&
   ! readelf -d '$root.lazy-libm' | grep -q 'NEEDED.*libm.so' && '$root.lazy-libm' | grep -qx ok"

@@ -8,8 +8,9 @@
  * start-up costs above iptables-legacy's), yet no iptables command ever calls one of them.
  *
  * Each of those functions is defined here instead, with libm's own signature, as a
- * forwarder (ceil, which every growing hash table calls, is computed here instead): the first call opens libm.so.6 and looks the function up, later calls go
- * straight through the cached pointer. scripts/build links libm "as needed", so once every
+ * forwarder: the first call opens libm.so.6 and looks the function up, later calls go
+ * straight through the cached pointer (ceil, which every growing hash table calls, is
+ * computed here instead, below). scripts/build links libm "as needed", so once every
  * reference resolves here libm is no longer loaded at start; should a later runtime refer
  * to a libm function missing from this list, the link simply needs libm again (correct,
  * only slower; tests/system/install.sh reports it). Hidden: nothing outside the

@@ -116,15 +116,39 @@ final class LibiptcTable: TableSession {
     /// (iptables-legacy skips it too whenever a command fails).
     var freesHandle = true
 
-    /// The handle a tool left to the process exit, kept reachable: memory checkers then
-    /// count it as still in use at exit, not lost. (A tool leaves at most one; a second
-    /// one would free the first. One slot, not an array: no generic metadata at exit.)
-    private static var leftToExit: (handle: OpaquePointer, tc: shim_tc)?
+    /// Handles a tool left to the process exit, newest first, kept reachable: memory
+    /// checkers then count them as still in use at exit, not lost. (A restore leaves every
+    /// table it committed. A list of nodes, not an array: no generic metadata at exit.)
+    private final class LeftToExit {
+        let handle: OpaquePointer
+        let tc: shim_tc
+        let next: LeftToExit?
+        let count: Int
+
+        init(handle: OpaquePointer, tc: shim_tc, next: LeftToExit?) {
+            self.handle = handle
+            self.tc = tc
+            self.next = next
+            count = (next?.count ?? 0) + 1
+        }
+    }
+
+    /// At most this many handles wait for the exit (a restore of many blocks frees the
+    /// older ones rather than hold every table it ever read).
+    private static let leftToExitLimit = 8
+    private static var leftToExit: LeftToExit?
 
     deinit {
         guard !freesHandle else { return tc.release(handle) }
-        if let earlier = LibiptcTable.leftToExit { earlier.tc.release(earlier.handle) }
-        LibiptcTable.leftToExit = (handle, tc)
+        if let kept = LibiptcTable.leftToExit, kept.count >= LibiptcTable.leftToExitLimit {
+            var node: LeftToExit? = kept
+            while let n = node {
+                n.tc.release(n.handle)
+                node = n.next
+            }
+            LibiptcTable.leftToExit = nil
+        }
+        LibiptcTable.leftToExit = LeftToExit(handle: handle, tc: tc, next: LibiptcTable.leftToExit)
     }
 
     /// The library's text for an errno of its last call.

@@ -10,8 +10,9 @@ final class Restore {
     let settings: RestoreTool.Settings
     private(set) var lineNumber = 0
     private var session: TableSession?
-    /// The last committed table's handle, freed when the next table starts; the last one of
-    /// the run is left to the process exit (freeing 100k rules is wasted work there).
+    /// The last committed table's handle, released when the next table starts. A restore
+    /// that ends the process leaves every committed handle to the exit (freeing the 100k
+    /// rules of kube-proxy's nat table before a small filter block is wasted work there).
     private var committed: TableSession?
     private var currentTable = ""
     /// The table whose block is being read ("" between blocks).
@@ -159,6 +160,7 @@ final class Restore {
             releaseLock()
             return true
         }
+        if context.endsWithProcess { committed?.freesHandle = false }
         committed = nil
         // A flushing restore reads the table as it is until its first change (ReplacingTable).
         let replacing = !settings.noflush && !settings.testing

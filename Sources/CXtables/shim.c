@@ -653,45 +653,79 @@ const struct xt_entry_target *shim_entry_target(uint8_t nfproto, const void *ent
 
 /* ---------------------------------------------------------------- libiptc tables */
 
-#define TC_TABLE(P, DUMP)                                                                  \
-    {                                                                                \
-        .open = P##_init,                                                            \
-        .commit = P##_commit,                                                        \
-        .release = P##_free,                                                            \
-        .first_chain = P##_first_chain,                                              \
-        .next_chain = P##_next_chain,                                                \
-        .first_rule = (const void *(*)(const char *, struct xtc_handle *))P##_first_rule, \
-        .next_rule = (const void *(*)(const void *, struct xtc_handle *))P##_next_rule,   \
-        .get_target = (const char *(*)(const void *, struct xtc_handle *))P##_get_target, \
-        .is_chain = P##_is_chain,                                                    \
-        .builtin = P##_builtin,                                                      \
-        .get_policy = P##_get_policy,                                                \
-        .get_references = P##_get_references,                                        \
-        .append = (int (*)(const char *, const void *, struct xtc_handle *))P##_append_entry, \
-        .insert = (int (*)(const char *, const void *, unsigned int, struct xtc_handle *))P##_insert_entry, \
-        .replace = (int (*)(const char *, const void *, unsigned int, struct xtc_handle *))P##_replace_entry, \
-        .delete_entry = (int (*)(const char *, const void *, unsigned char *, struct xtc_handle *))P##_delete_entry, \
-        .delete_num = P##_delete_num_entry,                                          \
-        .check = (int (*)(const char *, const void *, unsigned char *, struct xtc_handle *))P##_check_entry, \
-        .flush = P##_flush_entries,                                                  \
-        .zero = P##_zero_entries,                                                    \
-        .zero_counter = P##_zero_counter,                                            \
-        .read_counter = P##_read_counter,                                            \
-        .set_counter = P##_set_counter,                                              \
-        .create_chain = P##_create_chain,                                            \
-        .delete_chain = P##_delete_chain,                                            \
-        .rename_chain = P##_rename_chain,                                            \
-        .set_policy = P##_set_policy,                                                \
-        .strerror = P##_strerror,                                                    \
-        .dump = DUMP,                                                                \
-    }
+/* Each table entry is a wrapper of our own that calls the libiptc function directly. The
+   tables then hold addresses the linker fixes: a table of the library's own function
+   addresses made the loader look up 58 symbols at every start and write them into
+   read-only-after-relocation data (a copy-on-write page fault), though a command calls a
+   handful of them; a direct call goes through the PLT and is bound at its first use. */
+#define TC_WRAPPERS(P, E, DUMP)                                                            \
+    static struct xtc_handle *P##_w_open(const char *t) { return P##_init(t); }            \
+    static int P##_w_commit(struct xtc_handle *h) { return P##_commit(h); }               \
+    static void P##_w_release(struct xtc_handle *h) { P##_free(h); }                      \
+    static const char *P##_w_first_chain(struct xtc_handle *h) { return P##_first_chain(h); } \
+    static const char *P##_w_next_chain(struct xtc_handle *h) { return P##_next_chain(h); } \
+    static const void *P##_w_first_rule(const char *c, struct xtc_handle *h)              \
+    { return P##_first_rule(c, h); }                                                      \
+    static const void *P##_w_next_rule(const void *r, struct xtc_handle *h)               \
+    { return P##_next_rule((const E *)r, h); }                                            \
+    static const char *P##_w_get_target(const void *r, struct xtc_handle *h)              \
+    { return P##_get_target((const E *)r, h); }                                           \
+    static int P##_w_is_chain(const char *c, struct xtc_handle *h) { return P##_is_chain(c, h); } \
+    static int P##_w_builtin(const char *c, struct xtc_handle *h) { return P##_builtin(c, h); } \
+    static const char *P##_w_get_policy(const char *c, struct xt_counters *n, struct xtc_handle *h) \
+    { return P##_get_policy(c, n, h); }                                                   \
+    static int P##_w_get_references(unsigned int *r, const char *c, struct xtc_handle *h) \
+    { return P##_get_references(r, c, h); }                                               \
+    static int P##_w_append(const char *c, const void *r, struct xtc_handle *h)           \
+    { return P##_append_entry(c, (const E *)r, h); }                                      \
+    static int P##_w_insert(const char *c, const void *r, unsigned int n, struct xtc_handle *h) \
+    { return P##_insert_entry(c, (const E *)r, n, h); }                                   \
+    static int P##_w_replace(const char *c, const void *r, unsigned int n, struct xtc_handle *h) \
+    { return P##_replace_entry(c, (const E *)r, n, h); }                                  \
+    static int P##_w_delete_entry(const char *c, const void *r, unsigned char *m, struct xtc_handle *h) \
+    { return P##_delete_entry(c, (const E *)r, m, h); }                                   \
+    static int P##_w_delete_num(const char *c, unsigned int n, struct xtc_handle *h)      \
+    { return P##_delete_num_entry(c, n, h); }                                             \
+    static int P##_w_check(const char *c, const void *r, unsigned char *m, struct xtc_handle *h) \
+    { return P##_check_entry(c, (const E *)r, m, h); }                                    \
+    static int P##_w_flush(const char *c, struct xtc_handle *h) { return P##_flush_entries(c, h); } \
+    static int P##_w_zero(const char *c, struct xtc_handle *h) { return P##_zero_entries(c, h); } \
+    static int P##_w_zero_counter(const char *c, unsigned int n, struct xtc_handle *h)    \
+    { return P##_zero_counter(c, n, h); }                                                 \
+    static struct xt_counters *P##_w_read_counter(const char *c, unsigned int n, struct xtc_handle *h) \
+    { return P##_read_counter(c, n, h); }                                                 \
+    static int P##_w_set_counter(const char *c, unsigned int n, struct xt_counters *k, struct xtc_handle *h) \
+    { return P##_set_counter(c, n, k, h); }                                               \
+    static int P##_w_create_chain(const char *c, struct xtc_handle *h) { return P##_create_chain(c, h); } \
+    static int P##_w_delete_chain(const char *c, struct xtc_handle *h) { return P##_delete_chain(c, h); } \
+    static int P##_w_rename_chain(const char *o, const char *n, struct xtc_handle *h)     \
+    { return P##_rename_chain(o, n, h); }                                                 \
+    static int P##_w_set_policy(const char *c, const char *p, struct xt_counters *k, struct xtc_handle *h) \
+    { return P##_set_policy(c, p, k, h); }                                                \
+    static const char *P##_w_strerror(int e) { return P##_strerror(e); }                  \
+    static void P##_w_dump(struct xtc_handle *h) { DUMP(h); }                             \
+    static const struct shim_tc P##_table = {                                             \
+        .open = P##_w_open, .commit = P##_w_commit, .release = P##_w_release,             \
+        .first_chain = P##_w_first_chain, .next_chain = P##_w_next_chain,                 \
+        .first_rule = P##_w_first_rule, .next_rule = P##_w_next_rule,                     \
+        .get_target = P##_w_get_target, .is_chain = P##_w_is_chain,                       \
+        .builtin = P##_w_builtin, .get_policy = P##_w_get_policy,                         \
+        .get_references = P##_w_get_references, .append = P##_w_append,                  \
+        .insert = P##_w_insert, .replace = P##_w_replace,                                 \
+        .delete_entry = P##_w_delete_entry, .delete_num = P##_w_delete_num,               \
+        .check = P##_w_check, .flush = P##_w_flush, .zero = P##_w_zero,                   \
+        .zero_counter = P##_w_zero_counter, .read_counter = P##_w_read_counter,           \
+        .set_counter = P##_w_set_counter, .create_chain = P##_w_create_chain,             \
+        .delete_chain = P##_w_delete_chain, .rename_chain = P##_w_rename_chain,           \
+        .set_policy = P##_w_set_policy, .strerror = P##_w_strerror, .dump = P##_w_dump,   \
+    };
 
-static const struct shim_tc tc4 = TC_TABLE(iptc, dump_entries);
-static const struct shim_tc tc6 = TC_TABLE(ip6tc, dump_entries6);
+TC_WRAPPERS(iptc, struct ipt_entry, dump_entries)
+TC_WRAPPERS(ip6tc, struct ip6t_entry, dump_entries6)
 
 const struct shim_tc *shim_tc_for(uint8_t nfproto)
 {
-    return nfproto == NFPROTO_IPV6 ? &tc6 : &tc4;
+    return nfproto == NFPROTO_IPV6 ? &ip6tc_table : &iptc_table;
 }
 
 /* ---------------------------------------------------------------- stdio */

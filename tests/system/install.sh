@@ -32,6 +32,10 @@ check "start-up: no _StringProcessing, no backtracer in the executable" sh -c "
 # lazy_libm.c): the executable must not need it, and the forwarders must reach libm's own.
 check "start-up: libm not needed by the executable" sh -c "
   readelf -d '$binary' | grep -q 'NEEDED.*libc.so' && ! readelf -d '$binary' | grep -q 'NEEDED.*libm.so'"
+# libiptc's function tables hold our wrappers (Sources/CXtables/shim.c): no data relocation
+# makes the loader look a libiptc function up at every start.
+check "start-up: no libiptc function address relocated at load" sh -c "
+  ! readelf -rW '$binary' | grep -E 'R_X86_64_(64|GLOB_DAT) ' | grep -qE ' ip6?tc_'"
 # A Dictionary that grows calls ceil, which lazy_libm.c computes itself: restore (whose
 # option table grows) must not open libm.
 check "start-up: a growing Dictionary does not load libm" sh -c "

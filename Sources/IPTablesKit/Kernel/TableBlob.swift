@@ -68,7 +68,7 @@ final class BlobTable: TableSession, RuleLayout {
     private var chainList: [Chain] = []
     private var rules: [UnsafeRawPointer] = []
     /// Each rule's label (verdict, chain name, extension or ""), parallel to `rules`.
-    private var labels: [UnsafePointer<CChar>] = []
+    private var labels: [RuleLabel] = []
     private lazy var names: [String] = chainList.map { String(cString: $0.name) }
     /// Where the last chain lookup was.
     private var cursor = 0
@@ -120,7 +120,7 @@ final class BlobTable: TableSession, RuleLayout {
     /// capacity (every rule is an entry), filled side by side.
     private struct Filling {
         let rules: UnsafeMutablePointer<UnsafeRawPointer>
-        let labels: UnsafeMutablePointer<UnsafePointer<CChar>>
+        let labels: UnsafeMutablePointer<RuleLabel>
         let capacity: Int
         var count = 0
     }
@@ -200,7 +200,7 @@ final class BlobTable: TableSession, RuleLayout {
                 }
                 guard out.count < out.capacity else { return false }  // more rules than GET_INFO said
                 out.rules[out.count] = e
-                out.labels[out.count] = label
+                out.labels[out.count] = RuleLabel(text: label)
                 out.count += 1
                 current!.count += 1
                 current!.footOffset = offset
@@ -323,7 +323,7 @@ final class BlobTable: TableSession, RuleLayout {
                         found = ranges!.chain(holding: j.target)
                     }
                     guard let i = found, chains[i].hook == nil else { return false }
-                    labels[j.rule] = chains[i].name
+                    labels[j.rule] = RuleLabel(text: chains[i].name)
                     chains[i].references += 1
                     next = i + 1
                 }
@@ -497,14 +497,14 @@ final class BlobTable: TableSession, RuleLayout {
         let next = lastLabel + 1
         if next < rules.count, rules[next] == entry {
             lastLabel = next
-            return labels[next]
+            return labels[next].text
         }
         var lo = 0, hi = rules.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
             if rules[mid] == entry {
                 lastLabel = mid
-                return labels[mid]
+                return labels[mid].text
             }
             if rules[mid] < entry { lo = mid + 1 } else { hi = mid - 1 }
         }
@@ -514,7 +514,7 @@ final class BlobTable: TableSession, RuleLayout {
     // MARK: - RuleLayout
 
     var allRules: [UnsafeRawPointer] { rules }
-    var allLabels: [UnsafePointer<CChar>] { labels }
+    var allLabels: [RuleLabel] { labels }
 
     func ruleRange(ofChainAt i: Int) -> Range<Int> { chainList[i].first..<(chainList[i].first + chainList[i].count) }
 
@@ -567,7 +567,7 @@ final class BlobTable: TableSession, RuleLayout {
         for r in c.first..<(c.first + c.count) {
             let old = rules[r]
             let oldStandard = EntryComparison.targetName(family, old).pointee == 0
-            guard oldStandard == standard, !standard || strcmp(labels[r], name) == 0,
+            guard oldStandard == standard, !standard || strcmp(labels[r].text, name) == 0,
                   shim_entry_same_masked(family.nfproto, e, old, mask, !standard) else { continue }
             return
         }
@@ -594,13 +594,21 @@ final class BlobTable: TableSession, RuleLayout {
     func commit() throws {}
 }
 
+/// A rule's target label: a verdict, a chain's name, an extension's or "" (a C string in the
+/// table's copy or a static one). A struct rather than a bare `UnsafePointer<CChar>`: an
+/// array of these needs no pointer type metadata made at run time (the labels array of the
+/// first table read instantiated `UnsafePointer<Int8>`'s: two page faults of every `-S`).
+struct RuleLabel {
+    let text: UnsafePointer<CChar>
+}
+
 /// A table whose rules sit in one array, each chain's a range of it, labels beside them
 /// (the blob decoder): a restore comparing a file with the table takes the arrays as they
 /// are instead of asking chain after chain.
 protocol RuleLayout: AnyObject {
     /// Every rule (entries of the table's copy) and its target label, as `targetLabel` gives it.
     var allRules: [UnsafeRawPointer] { get }
-    var allLabels: [UnsafePointer<CChar>] { get }
+    var allLabels: [RuleLabel] { get }
     /// The rules of the chain at this place of `chains()`.
     func ruleRange(ofChainAt i: Int) -> Range<Int>
     /// The place of a chain in `chains()`; nil when there is no such chain.

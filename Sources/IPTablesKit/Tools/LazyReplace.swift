@@ -26,7 +26,7 @@ final class LazyReplace {
     /// Every live rule (pointers into the session's copy, valid while it is unchanged) and
     /// its target label, chain after chain.
     private var rules: [UnsafeRawPointer] = []
-    private var labels: [UnsafePointer<CChar>] = []
+    private var labels: [RuleLabel] = []
     /// The chain of the last append (a ruleset appends to one chain many times in a row).
     private var lastName = ""
     private var lastChain = -1
@@ -67,7 +67,7 @@ final class LazyReplace {
             index[name] = chains.count
             chains.append(LiveChain(first: rules.count, count: live.count, declared: n < builtins))
             rules += live
-            for e in live { labels.append(session.targetLabel(of: e)) }
+            for e in live { labels.append(RuleLabel(text: session.targetLabel(of: e))) }
         }
     }
 
@@ -94,7 +94,7 @@ final class LazyReplace {
         guard c.cursor < c.count else { return false }
         let at = c.first + c.cursor
         guard EntryComparison.targetName(family, rules[at]).pointee == 0 else { return false }
-        let label = labels[at]
+        let label = labels[at].text
         guard label.pointee != 0, !Names.isVerdict(name) else { return false }
         return name.withCString { strcmp($0, label) == 0 }
     }
@@ -127,7 +127,7 @@ final class LazyReplace {
         let at = c.first + c.cursor
         let old = rules[at]
         guard (EntryComparison.targetName(family, old).pointee == 0) == standard,
-              strcmp(labels[at], EntryComparison.targetName(family, entry)) == 0,
+              strcmp(labels[at].text, EntryComparison.targetName(family, entry)) == 0,
               EntryComparison.same(family, entry, old, counters: counters) else { return false }
         if counters { counted[chain, default: []].insert(c.cursor) }
         chains[lastChain].cursor += 1
@@ -162,7 +162,7 @@ final class LazyReplace {
                 let copy = copies.buffer + offset
                 copy.copyMemory(from: rules[r], byteCount: sizes[k])
                 let keepCounters = counted[name]?.contains(k) ?? false
-                EntryComparison.prepareForAppend(family, copy, label: labels[r], keepCounters: keepCounters)
+                EntryComparison.prepareForAppend(family, copy, label: labels[r].text, keepCounters: keepCounters)
                 copies.offsets.append(offset)
                 offset += sizes[k]
             }

@@ -147,19 +147,27 @@ struct PrintLookups {
 
 /// Protocol numbers and names as iptables shows them, cached per context. Indexed by
 /// number * 2 + (whether /etc/protocols may be asked); protocol numbers in rules are
-/// 0...255. nil: not looked up yet.
+/// 0...255.
 struct ProtocolNames {
+    /// One cached answer: nil when not looked up yet, "" when the number has no name (no
+    /// protocol is named ""). A struct of its own, not `String??`: an array of these needs
+    /// no Optional type metadata made at run time (two instantiations at the first rule a
+    /// listing or save printed).
+    private struct Slot {
+        var name: String?
+    }
+
     /// Made at the first lookup (a tool that prints no rule never needs it).
-    private var cache: [String??] = []
+    private var cache: [Slot] = []
 
     /// libxtables' own table first (tcp, udp, …, all), then /etc/protocols when allowed.
     mutating func name(_ number: UInt16, lookup: Bool) -> String? {
         guard number < 256 else { return ProtocolNames.uncached(number, lookup: lookup) }
         let key = Int(number) << 1 | (lookup ? 1 : 0)
-        if cache.isEmpty { cache = [String??](repeating: nil, count: 512) }
-        if let known = cache[key] { return known }
+        if cache.isEmpty { cache = [Slot](repeating: Slot(), count: 512) }
+        if let known = cache[key].name { return known.isEmpty ? nil : known }
         let found = ProtocolNames.uncached(number, lookup: lookup)
-        cache[key] = .some(found)
+        cache[key].name = found ?? ""
         return found
     }
 

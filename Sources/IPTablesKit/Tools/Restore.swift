@@ -72,7 +72,6 @@ final class Restore {
             guard let observer else { throw e }
             _ = observer.restore(self, failed: e.located(line: lineNumber + 1), text: "")
         }
-        if context.endsWithProcess { committed?.freesHandle = false }
     }
 
     private static let commitLine = Array("COMMIT\n".utf8)
@@ -160,7 +159,6 @@ final class Restore {
             releaseLock()
             return true
         }
-        if context.endsWithProcess { committed?.freesHandle = false }
         committed = nil
         // A flushing restore reads the table as it is until its first change (ReplacingTable).
         let replacing = !settings.noflush && !settings.testing
@@ -467,6 +465,7 @@ final class Restore {
                 if let e = error as? IPTablesError { lastFailure = (e.described(by: session!), nil) }
             }
         }
+        if context.endsWithProcess { session!.freesHandle = false }
         committed = session
         session = nil
         releaseLock()

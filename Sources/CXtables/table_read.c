@@ -18,23 +18,52 @@
 _Static_assert(sizeof(struct ipt_getinfo) == sizeof(struct ip6t_getinfo), "getinfo layouts");
 _Static_assert(sizeof(struct ipt_get_entries) == sizeof(struct ip6t_get_entries), "get_entries layouts");
 
+/* A socket of the family for the table calls, or -1 with errno. */
+static int table_socket(bool v6)
+{
+    return socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+}
+
+/* GET_INFO of the table on fd into gi; -1 with errno. */
+static int get_info(int fd, bool v6, const char *name, struct ipt_getinfo *gi)
+{
+    memset(gi, 0, sizeof(*gi));
+    if (strlen(name) >= sizeof(gi->name)) {
+        errno = EINVAL;
+        return -1;
+    }
+    strcpy(gi->name, name);
+    socklen_t length = sizeof(*gi);
+    return getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IP6T_SO_GET_INFO : IPT_SO_GET_INFO, gi, &length);
+}
+
+int shim_table_size(uint8_t nfproto, const char *name, unsigned int *size, unsigned int *num_entries)
+{
+    bool v6 = nfproto == NFPROTO_IPV6;
+    int fd = table_socket(v6);
+    if (fd < 0)
+        return -1;
+    struct ipt_getinfo gi;
+    int r = get_info(fd, v6, name, &gi);
+    int e = errno;
+    close(fd);
+    errno = e;
+    if (r < 0)
+        return -1;
+    *size = gi.size;
+    *num_entries = gi.num_entries;
+    return 0;
+}
+
 void *shim_table_read(uint8_t nfproto, const char *name, struct shim_table_info *info)
 {
     bool v6 = nfproto == NFPROTO_IPV6;
-    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+    int fd = table_socket(v6);
     if (fd < 0)
         return NULL;
     int level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
     struct ipt_getinfo gi;
-    memset(&gi, 0, sizeof(gi));
-    if (strlen(name) >= sizeof(gi.name)) {
-        close(fd);
-        errno = EINVAL;
-        return NULL;
-    }
-    strcpy(gi.name, name);
-    socklen_t length = sizeof(gi);
-    if (getsockopt(fd, level, v6 ? IP6T_SO_GET_INFO : IPT_SO_GET_INFO, &gi, &length) < 0) {
+    if (get_info(fd, v6, name, &gi) < 0) {
         int e = errno;
         close(fd);
         errno = e;
@@ -47,10 +76,12 @@ void *shim_table_read(uint8_t nfproto, const char *name, struct shim_table_info 
         errno = ENOMEM;
         return NULL;
     }
+    /* The kernel writes every page of it: present in one step, not fault by fault. */
+    shim_populate(entries, total);
     memset(entries, 0, sizeof(*entries));
     strcpy(entries->name, name);
     entries->size = gi.size;
-    length = (socklen_t)total;
+    socklen_t length = (socklen_t)total;
     if (getsockopt(fd, level, v6 ? IP6T_SO_GET_ENTRIES : IPT_SO_GET_ENTRIES, entries, &length) < 0) {
         int e = errno;
         free(entries);

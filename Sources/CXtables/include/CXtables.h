@@ -68,6 +68,20 @@ struct shim_table_info {
 /// block, described by info; the caller frees the block. NULL with errno on failure.
 void *_Nullable shim_table_read(uint8_t nfproto, const char *name, struct shim_table_info *info);
 
+/// GET_INFO of one table of the family: its blob's size in bytes and its entry count.
+/// 0, or -1 with errno.
+int shim_table_size(uint8_t nfproto, const char *name, unsigned int *size, unsigned int *num_entries);
+
+/* ---- Memory made present in one step (prefault.c) ---- */
+
+/// Makes the whole pages inside [start, start + length) present and writable in one call
+/// (MADV_POPULATE_WRITE) instead of a page fault each; does nothing where unsupported.
+void shim_populate(void *start, size_t length);
+/// Grows the malloc heap by about `bytes`, present, for the allocations that follow (and
+/// from then on serves blocks up to that size from the heap, without trimming it back).
+/// Small reservations (up to malloc's default mmap threshold) do nothing; 32 MiB at most.
+void shim_heap_reserve(size_t bytes);
+
 /// What an entry of a kernel blob holds, for decoding it as libiptc does.
 enum { SHIM_ENTRY_MODULE = 0, SHIM_ENTRY_STANDARD = 1, SHIM_ENTRY_ERROR = 2 };
 struct shim_entry_facts {

@@ -1,0 +1,67 @@
+import CXtables
+import Glibc
+import XCTest
+
+/// prefault.c: memory made present in one step is written afterwards without page faults,
+/// and a heap reservation serves the large block that follows it from present pages.
+final class PrefaultTests: XCTestCase {
+    /// Minor page faults of this process so far (MADV_POPULATE_WRITE counts its own too,
+    /// so only the writes are measured between two readings).
+    private func minorFaults() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_minflt
+    }
+
+    /// Writes one byte a page.
+    private func touch(_ p: UnsafeMutableRawPointer, _ length: Int) {
+        for offset in stride(from: 0, to: length, by: 4096) { p.storeBytes(of: 1, toByteOffset: offset, as: UInt8.self) }
+    }
+
+    /// Whether the kernel has MADV_POPULATE_WRITE (5.14 and later); without it both
+    /// functions leave pages to fault as before, which the tests cannot tell from a bug.
+    private func populateSupported() throws {
+        let length = 4096
+        guard let p = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            throw XCTSkip("mmap failed")
+        }
+        defer { munmap(p, length) }
+        if madvise(p, length, 23) != 0 { throw XCTSkip("no MADV_POPULATE_WRITE on this kernel") }
+    }
+
+    func testPopulatedPagesAreWrittenWithoutFaults() throws {
+        try populateSupported()
+        let length = 256 * 4096
+        guard let p = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            return XCTFail("mmap failed")
+        }
+        defer { munmap(p, length) }
+        shim_populate(p, length)
+        let before = minorFaults()
+        touch(p, length)
+        XCTAssertLessThan(minorFaults() - before, 16, "256 populated pages")
+    }
+
+    func testAReservedHeapServesTheNextLargeBlockFromPresentPages() throws {
+        try populateSupported()
+        let length = 8 << 20
+        shim_heap_reserve(length + (1 << 20))
+        // Above malloc's default mmap threshold: without the reservation this block would be
+        // a fresh mapping, faulting page by page.
+        guard let block = malloc(length) else { return XCTFail("malloc failed") }
+        defer { free(block) }
+        let before = minorFaults()
+        touch(block, length)
+        XCTAssertLessThan(minorFaults() - before, 64, "\(length / 4096) pages of a reserved heap")
+    }
+
+    func testSmallReservationsAndPopulatingNothingAreHarmless() {
+        shim_heap_reserve(0)
+        shim_heap_reserve(4096)
+        var byte: UInt8 = 0
+        shim_populate(&byte, 1)  // no whole page inside: nothing to do
+        shim_populate(&byte, 0)
+        guard let block = malloc(64) else { return XCTFail("malloc failed") }
+        free(block)
+    }
+}

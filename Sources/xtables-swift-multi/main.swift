@@ -1,4 +1,5 @@
 import Glibc
 import IPTablesKit
 
-exit(Dispatcher.main(CommandLine.arguments))
+// The words in place, not CommandLine.arguments (see CommandWords).
+exit(Dispatcher.main(CommandWords(argc: CommandLine.argc, argv: CommandLine.unsafeArgv)))

@@ -22,11 +22,58 @@ struct AddressSlot {
     }
 }
 
+/// The addresses of a rule's -s or -d: one kept inline (nearly every rule has one), more
+/// in a buffer. Not an array: an array of a struct of ours has its type metadata
+/// registered at run time (about 10,000 instructions on the first rule of every run).
+struct AddressList: RandomAccessCollection {
+    /// The first address (all zero when the list is empty).
+    private var first: AddressSlot
+    /// The second address on, when there are any.
+    private var rest: Overflow?
+    let count: Int
+
+    /// The addresses after the first, in a buffer freed with the list.
+    private final class Overflow {
+        let slots: UnsafeMutablePointer<AddressSlot>
+        init(_ count: Int) { slots = .allocate(capacity: count) }
+        deinit { slots.deallocate() }
+    }
+
+    /// No address.
+    init() {
+        first = AddressSlot()
+        count = 0
+    }
+
+    /// One address.
+    init(_ slot: AddressSlot) {
+        first = slot
+        count = 1
+    }
+
+    /// `count` addresses, the i-th made by `make(i)`.
+    init(count: Int, _ make: (Int) -> AddressSlot) {
+        self.count = count
+        first = count > 0 ? make(0) : AddressSlot()
+        guard count > 1 else { return }
+        let overflow = Overflow(count - 1)
+        for i in 1..<count { (overflow.slots + i - 1).initialize(to: make(i)) }
+        rest = overflow
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(i: Int) -> AddressSlot {
+        precondition(i >= 0 && i < count, "AddressList: index out of range")
+        return i == 0 ? first : rest!.slots[i - 1]
+    }
+}
+
 /// Address lists of -s/-d through libxtables (hostnames, masks, comma lists).
 enum Addresses {
     /// The family's any-address ("0.0.0.0/0" / "::0/0"), parsed once per context: every
     /// rule without -s or -d uses it.
-    static func any(_ context: XtablesContext) throws -> [AddressSlot] {
+    static func any(_ context: XtablesContext) throws -> AddressList {
         if let cached = context.anyAddresses { return cached }
         let parsed = try context.family.anyAddress.withCString { try parse($0, family: context.family) }
         context.anyAddresses = parsed
@@ -35,7 +82,7 @@ enum Addresses {
 
     /// A -s/-d argument as libxtables reads it (names, masks, comma lists). A plain IPv4
     /// address (most restore lines) is read directly, with libxtables' result.
-    static func parse(_ spec: UnsafePointer<CChar>, family: Family) throws -> [AddressSlot] {
+    static func parse(_ spec: UnsafePointer<CChar>, family: Family) throws -> AddressList {
         if !family.isIPv6 {
             var slot = AddressSlot()
             let plain = withUnsafeMutableBytes(of: &slot.address) { a in
@@ -44,7 +91,7 @@ enum Addresses {
                                     m.baseAddress!.assumingMemoryBound(to: UInt8.self))
                 }
             }
-            if plain { return [slot] }
+            if plain { return AddressList(slot) }
         }
         var addrs: UnsafeMutablePointer<UInt8>?
         var masks: UnsafeMutablePointer<UInt8>?
@@ -53,8 +100,6 @@ enum Addresses {
             throw IPTablesError.caught()
         }
         defer { free(addrs); free(masks) }
-        return (0..<Int(count)).map { i in
-            AddressSlot(address: addrs! + 16 * i, mask: masks! + 16 * i)
-        }
+        return AddressList(count: Int(count)) { i in AddressSlot(address: addrs! + 16 * i, mask: masks! + 16 * i) }
     }
 }

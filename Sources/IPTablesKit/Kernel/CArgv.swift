@@ -14,6 +14,14 @@ final class CArgv {
         pointer[args.count] = nil
     }
 
+    /// A copy of a command line's words (the parsers may write into them).
+    init(_ words: CommandWords) {
+        count = Int32(words.count)
+        pointer = .allocate(capacity: words.count + 1)
+        for i in 0..<words.count { pointer[i] = strdup(words.argv[i]!) }
+        pointer[words.count] = nil
+    }
+
     /// One block holding every string, when built from a buffer of words.
     private var storage: UnsafeMutablePointer<CChar>?
     /// Bytes of `storage` and pointer slots (before the final NULL) of a reused argv.

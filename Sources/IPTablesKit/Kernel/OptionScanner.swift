@@ -1,55 +1,63 @@
 import CXtables
 import Glibc
 
-/// C `struct option` arrays built once per process: getopt_long reads them for every word.
-/// (Plain statics, not a dictionary keyed by family: instantiating a dictionary type's
-/// metadata costs a tenth of a tool's start-up.)
-enum OptionTables {
-    private static var baseIPv4: UnsafeMutablePointer<option>?
-    private static var baseIPv6: UnsafeMutablePointer<option>?
-    private static var byKey: [String: UnsafeMutablePointer<option>] = [:]
-    private static var optstrings: [String: UnsafeMutablePointer<CChar>] = [:]
+/// A tool's options as getopt_long takes them: a C `struct option` table whose names point
+/// at static strings, and the short-option string. Built once, entry by entry, and kept
+/// for the process: no Swift array of the entries (an array of a struct of ours has its
+/// type metadata registered at run time, about 10,000 instructions at every start), no
+/// dictionary of tables (the same again for the dictionary's storage).
+struct LongOptions {
+    /// The NULL-terminated table.
+    let table: UnsafeMutablePointer<option>
+    /// The short options, as a C string.
+    let shortOptions: UnsafePointer<CChar>
 
-    /// The base option table of a family (libxtables' orig_opts); lives for the process.
-    static func base(for family: Family) -> UnsafeMutablePointer<option> {
-        if let t = family.isIPv6 ? baseIPv6 : baseIPv4 { return t }
-        let t = make(BaseOptions.all, ipv6: family.isIPv6)
-        if family.isIPv6 { baseIPv6 = t } else { baseIPv4 = t }
-        return t
+    /// Fills a table of at most `capacity` options with `describe`'s `add` calls.
+    init(_ shortOptions: StaticString, capacity: Int, _ describe: (inout Builder) -> Void) {
+        var builder = Builder(table: .allocate(capacity: capacity + 1), capacity: capacity)
+        describe(&builder)
+        builder.table[builder.count] = option(name: nil, has_arg: 0, flag: nil, val: 0)
+        table = builder.table
+        self.shortOptions = LongOptions.cString(shortOptions)
     }
 
-    /// A tool's own option table, made once per key.
-    static func table(_ key: String, _ entries: [BaseOptions.Entry]) -> UnsafeMutablePointer<option> {
-        if let t = byKey[key] { return t }
-        let t = make(entries)
-        byKey[key] = t
-        return t
-    }
+    /// Adds one option after another.
+    struct Builder {
+        fileprivate let table: UnsafeMutablePointer<option>
+        fileprivate let capacity: Int
+        fileprivate var count = 0
 
-    /// iptables' short options as a C string, made once: getopt_long takes it for every
-    /// word of every rule line, so not even a dictionary lookup stands in front of it.
-    static let ruleOptstring = UnsafePointer(strdup(BaseOptions.optstring)!)
-
-    /// A short-option string as a C string, made once.
-    static func optstring(_ s: String) -> UnsafeMutablePointer<CChar> {
-        if let p = optstrings[s] { return p }
-        let p = strdup(s)!
-        optstrings[s] = p
-        return p
-    }
-
-    /// A getopt table of the entries (those of IPv4 only left out for IPv6), pointing at
-    /// their static names; lives for the process.
-    private static func make(_ l: [BaseOptions.Entry], ipv6: Bool = false) -> UnsafeMutablePointer<option> {
-        let table = UnsafeMutablePointer<option>.allocate(capacity: l.count + 1)
-        var n = 0
-        for e in l where !(ipv6 && e.ipv4Only) {
-            let name = UnsafeRawPointer(e.literal.utf8Start).assumingMemoryBound(to: CChar.self)
-            table[n] = option(name: name, has_arg: e.hasArg, flag: nil, val: e.code)
-            n += 1
+        /// One long option: its name, whether it takes an argument (0 none, 1 required,
+        /// 2 optional) and the code getopt returns for it.
+        mutating func add(_ name: StaticString, _ hasArg: Int32, _ code: Unicode.Scalar) {
+            precondition(count < capacity, "LongOptions: more options than the capacity")
+            table[count] = option(name: LongOptions.cString(name), has_arg: hasArg, flag: nil, val: Int32(code.value))
+            count += 1
         }
-        table[n] = option(name: nil, has_arg: 0, flag: nil, val: 0)
-        return table
+    }
+
+    /// The option names, in order (for tests and messages; not on the start-up path).
+    var names: [String] {
+        var result: [String] = []
+        var entry = table
+        while let name = entry.pointee.name {
+            result.append(String(cString: name))
+            entry += 1
+        }
+        return result
+    }
+
+    /// A string literal's bytes as a C string (literals are stored NUL-terminated).
+    private static func cString(_ s: StaticString) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+    }
+}
+
+/// iptables' short options as a C string: getopt_long takes it for every word of every
+/// rule line, so not even a lookup stands in front of it.
+enum OptionTables {
+    static var ruleOptstring: UnsafePointer<CChar> {
+        UnsafeRawPointer(BaseOptions.optstring.utf8Start).assumingMemoryBound(to: CChar.self)
     }
 }
 
@@ -73,9 +81,9 @@ struct OptionScanner {
     /// The number of words.
     var count: Int32 { argv.count }
 
-    /// The next option code of a tool's own table; nil after the last option.
-    func next(_ shortOptions: String, _ table: UnsafeMutablePointer<option>) -> Int32? {
-        let c = getopt_long(argv.count, argv.pointer, OptionTables.optstring(shortOptions), table, nil)
+    /// The next option code of a tool's own options; nil after the last option.
+    func next(_ options: LongOptions) -> Int32? {
+        let c = getopt_long(argv.count, argv.pointer, options.shortOptions, options.table, nil)
         return c == -1 ? nil : c
     }
 

@@ -14,8 +14,8 @@ final class RuleDraft {
     var matches: UnsafeMutablePointer<xtables_rule_match>?
     /// Header fields (addresses are filled per source/destination pair).
     var header = shim_rule_ip()
-    var sources: [AddressSlot] = []
-    var destinations: [AddressSlot] = []
+    var sources = AddressList()
+    var destinations = AddressList()
     /// The zeroed entry extensions parse into (their `fw` argument).
     private let scratchEntry: UnsafeMutableRawPointer
     /// The libxtables set-up the extension pointers belong to.
@@ -44,8 +44,8 @@ final class RuleDraft {
     func reset() {
         release()
         header = shim_rule_ip()
-        sources = []
-        destinations = []
+        sources = AddressList()
+        destinations = AddressList()
         shim_entry_clear_header(context.family.nfproto, scratchEntry)
     }
 

@@ -37,8 +37,11 @@ extension RuleDraft {
         defer { free(entry) }
         let mask = wantMask ? shim_entry_mask(nf, matches, target!) : nil
         defer { free(mask) }
-        for s in sources {
-            for d in destinations {
+        // By index: iterating the lists would destroy an iterator through its type metadata.
+        for i in 0..<sources.count {
+            let s = sources[i]
+            for j in 0..<destinations.count {
+                let d = destinations[j]
                 h.src = s.address
                 h.smsk = s.mask
                 h.dst = d.address

@@ -31,7 +31,7 @@ public final class XtablesContext {
     /// Protocol names already looked up.
     var protocolNames = ProtocolNames()
     /// The parsed any-address ("0.0.0.0/0" or "::0/0").
-    var anyAddresses: [AddressSlot]?
+    var anyAddresses: AddressList?
 
     /// A context writing to the process's stdout and stderr (what the tools use).
     public convenience init(family: Family, programName: String) throws {

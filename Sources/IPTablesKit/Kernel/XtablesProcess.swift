@@ -38,7 +38,7 @@ enum XtablesProcess {
         let c = keptName(name)
         if activeFamily == family { return generation }
         if activeFamily != nil { shim_forget_extensions() }
-        guard shim_init(family.nfproto, c, OptionTables.base(for: family)) == 0 else {
+        guard shim_init(family.nfproto, c, BaseOptions.options(for: family).table) == 0 else {
             activeFamily = nil
             throw IPTablesError(.other, "\(name)/\(XtablesVersion.string) Failed to initialize xtables\n", style: .plain)
         }

@@ -174,18 +174,26 @@ struct CommandRunner {
     /// goes on after a failing pair and reports the last failure.
     private func runRuleCommand() throws {
         try resolveTarget()
+        guard verbose else { return try applyToEachEntry { _ in } }
+        // -v echoes each entry first. (Its printer is made only then, and not as an
+        // optional: destroying an optional ListFormat goes through its type metadata, which
+        // a run then registers at run time.)
+        var echo = ListFormat(context: context, session: session)
+        defer { echo.flush() }
+        let targetName = command.rule.targetName
+        try applyToEachEntry { entry in
+            try echo.writeRow(entry: entry, targetName: targetName, number: 0, style: .echo)
+            echo.endRow()
+        }
+    }
+
+    /// Applies the command to each encoded entry, `echo` first; goes on after a kernel
+    /// failure and throws the last one at the end.
+    private func applyToEachEntry(_ echo: (UnsafeRawPointer) throws -> Void) throws {
         let c = command.commands
-        // The -v echo's printer and target name, made only when asked for (a restore runs
-        // this per line).
-        let targetName = verbose ? command.rule.targetName : ""
-        var echo = verbose ? ListFormat(context: context, session: session) : nil
-        defer { echo?.flush() }
         var failure: Error?
         try command.rule.withEntries(mask: c == .delete || c == .check) { entry, mask in
-            if echo != nil {
-                try echo!.writeRow(entry: entry, targetName: targetName, number: 0, style: .echo)
-                echo!.endRow()
-            }
+            try echo(entry)
             do { try apply(c, entry: entry, mask: mask) } catch let e as IPTablesError where e.kind == .kernel {
                 failure = e
             }

@@ -11,32 +11,33 @@ public enum Dispatcher {
 
     /// Runs the tool a name stands for; nil when the name is none of ours. A switch, not a
     /// table: building a dictionary of closures costs more start-up time than the whole parse.
-    static func run(_ name: String, _ argv: [String]) -> Int32? {
-        if name.hasSuffix("tables-swift"), argv.count > 1, let status = subcommand(name, argv) { return status }
+    /// The everyday tools read the words in place; the others take them as strings.
+    static func run(_ name: String, _ words: CommandWords) -> Int32? {
+        if name.hasSuffix("tables-swift"), words.count > 1, let status = subcommand(name, words) { return status }
         switch name {
-        case "iptables", "iptables-swift": return IPTablesTool.main(family: .ipv4, arguments: argv)
-        case "ip6tables", "ip6tables-swift": return IPTablesTool.main(family: .ipv6, arguments: argv)
-        case "iptables-save", "iptables-swift-save": return SaveTool.main(family: .ipv4, arguments: argv)
-        case "ip6tables-save", "ip6tables-swift-save": return SaveTool.main(family: .ipv6, arguments: argv)
-        case "iptables-restore", "iptables-swift-restore": return RestoreTool.main(family: .ipv4, arguments: argv)
-        case "ip6tables-restore", "ip6tables-swift-restore": return RestoreTool.main(family: .ipv6, arguments: argv)
-        case "iptables-xml", "iptables-swift-xml", "xml": return XMLTool.main(arguments: argv)
+        case "iptables", "iptables-swift": return IPTablesTool.main(family: .ipv4, words: words)
+        case "ip6tables", "ip6tables-swift": return IPTablesTool.main(family: .ipv6, words: words)
+        case "iptables-save", "iptables-swift-save": return SaveTool.main(family: .ipv4, words: words)
+        case "ip6tables-save", "ip6tables-swift-save": return SaveTool.main(family: .ipv6, words: words)
+        case "iptables-restore", "iptables-swift-restore": return RestoreTool.main(family: .ipv4, words: words)
+        case "ip6tables-restore", "ip6tables-swift-restore": return RestoreTool.main(family: .ipv6, words: words)
+        case "iptables-xml", "iptables-swift-xml", "xml": return XMLTool.main(arguments: words.strings)
         default: return nil
         }
     }
 
     /// The iptables-swift subcommands: a first word that names one runs it; anything else
     /// is iptables as always (nil).
-    private static func subcommand(_ name: String, _ argv: [String]) -> Int32? {
+    private static func subcommand(_ name: String, _ words: CommandWords) -> Int32? {
         let family: Family = name.hasPrefix("ip6") ? .ipv6 : .ipv4
-        switch argv[1] {
-        case "check": return CheckTool.main(defaultFamily: family, arguments: argv)
-        case "diff": return DiffTool.main(defaultFamily: family, arguments: argv)
-        case "apply": return ApplyTool.main(arguments: argv)
-        case "confirm": return ConfirmTool.main(arguments: argv)
-        case "status": return StatusTool.main(arguments: argv)
-        case "save": return saveSubcommand(family, Array(argv.dropFirst(2)))
-        case "graph": return GraphTool.main(defaultFamily: family, arguments: argv)
+        switch words[1] {
+        case "check": return CheckTool.main(defaultFamily: family, arguments: words.strings)
+        case "diff": return DiffTool.main(defaultFamily: family, arguments: words.strings)
+        case "apply": return ApplyTool.main(arguments: words.strings)
+        case "confirm": return ConfirmTool.main(arguments: words.strings)
+        case "status": return StatusTool.main(arguments: words.strings)
+        case "save": return saveSubcommand(family, Array(words.strings.dropFirst(2)))
+        case "graph": return GraphTool.main(defaultFamily: family, arguments: words.strings)
         default: return nil
         }
     }
@@ -50,14 +51,20 @@ public enum Dispatcher {
         return SaveTool.main(family: chosen, arguments: [chosen.toolName + "-save"] + rest)
     }
 
-    /// The whole program: the exit status for argv.
-    public static func main(_ argv: [String]) -> Int32 {
-        if let status = run(basename(argv.first ?? ""), argv) { return status }
-        if argv.count > 1, let status = run(basename(argv[1]), Array(argv.dropFirst())) { return status }
+    /// The whole program: the exit status for the process's words.
+    public static func main(_ words: CommandWords) -> Int32 {
+        if words.count > 0, let status = run(basename(words[0]), words) { return status }
+        if words.count > 1, let status = run(basename(words[1]), words.droppingFirst) { return status }
         var text = "ERROR: No valid subcommand given.\nValid subcommands:\n"
         for name in toolNames { text += " * \(name)\n" }
         StandardError().write(text)
         return 1
+    }
+
+    /// The same for words given as strings (copied into a C argv for the run).
+    public static func main(_ argv: [String]) -> Int32 {
+        let c = CArgv(argv)
+        return withExtendedLifetime(c) { main(CommandWords(argc: c.count, argv: c.pointer)) }
     }
 
     /// What follows the last "/" (all of it without one). Not `split`: an array of

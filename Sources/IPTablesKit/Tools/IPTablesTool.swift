@@ -3,13 +3,25 @@ public enum IPTablesTool {
     /// The whole tool: argv to exit status, output on stdout and stderr.
     public static func main(family: Family, arguments: [String]) -> Int32 {
         ToolRun.run(family: family, programName: family.toolName, arguments: arguments) { context, _ in
-            try run(arguments, context: context, tables: KernelTables())
+            try run(CArgv(arguments), context: context, tables: KernelTables())
+        }
+    }
+
+    /// The whole tool on the process's own command line.
+    public static func main(family: Family, words: CommandWords) -> Int32 {
+        ToolRun.run(family: family, programName: family.toolName, words: words) { context, _ in
+            try run(CArgv(words), context: context, tables: KernelTables())
         }
     }
 
     /// One command line on a context and a table provider (the kernel's, or memory).
     static func run(_ arguments: [String], context: XtablesContext, tables: TableProvider) throws -> Int32 {
-        let parser = RuleParser(context: context, arguments: arguments, restore: false)
+        try run(CArgv(arguments), context: context, tables: tables)
+    }
+
+    /// One command line, as a C argv, on a context and a table provider.
+    static func run(_ argv: CArgv, context: XtablesContext, tables: TableProvider) throws -> Int32 {
+        let parser = RuleParser(context: context, argv: argv, restore: false)
         guard case .run(let command) = try parser.parse() else { return 0 }
         defer { command.release() }
         let lock = tables.needsLock ? try XtablesLock(wait: command.wait) : nil

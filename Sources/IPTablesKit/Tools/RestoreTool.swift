@@ -4,12 +4,13 @@ import Glibc
 /// libiptc handle and commits it at COMMIT; stops at the first error, committing nothing
 /// of the block in hand.
 public enum RestoreTool {
-    /// The long options (name, has_arg, val) this tool accepts.
-    static let optionList: [BaseOptions.Entry] = [
-        .init("counters", 0, 0x63), .init("verbose", 0, 0x76), .init("version", 0, 0x56), .init("test", 0, 0x74),
-        .init("help", 0, 0x68), .init("noflush", 0, 0x6E), .init("modprobe", 1, 0x4D), .init("table", 1, 0x54),
-        .init("wait", 2, 0x77), .init("wait-interval", 2, 0x57),
-    ]
+    /// The options this tool accepts.
+    static let options = LongOptions("bcvVthnwWM:T:", capacity: 10) {
+        $0.add("counters", 0, "c"); $0.add("verbose", 0, "v"); $0.add("version", 0, "V")
+        $0.add("test", 0, "t"); $0.add("help", 0, "h"); $0.add("noflush", 0, "n")
+        $0.add("modprobe", 1, "M"); $0.add("table", 1, "T"); $0.add("wait", 2, "w")
+        $0.add("wait-interval", 2, "W")
+    }
 
     /// Options of one run.
     struct Settings {
@@ -25,7 +26,14 @@ public enum RestoreTool {
     /// The whole tool: argv to exit status, input from a file or stdin.
     public static func main(family: Family, arguments: [String]) -> Int32 {
         ToolRun.run(family: family, programName: family.toolName + "-restore") { context, renderer in
-            try run(arguments, context: context, tables: KernelTables(), renderer: &renderer)
+            try run(CArgv(arguments), context: context, tables: KernelTables(), renderer: &renderer)
+        }
+    }
+
+    /// The whole tool on the process's own command line.
+    public static func main(family: Family, words: CommandWords) -> Int32 {
+        ToolRun.run(family: family, programName: family.toolName + "-restore") { context, renderer in
+            try run(CArgv(words), context: context, tables: KernelTables(), renderer: &renderer)
         }
     }
 
@@ -33,15 +41,21 @@ public enum RestoreTool {
     /// `input`, when given, is read instead of standard input.
     static func run(_ arguments: [String], context: XtablesContext, tables: TableProvider,
                     renderer: inout ErrorRenderer, input: String? = nil) throws -> Int32 {
+        try run(CArgv(arguments), context: context, tables: tables, renderer: &renderer, input: input)
+    }
+
+    /// The same, on a C argv.
+    static func run(_ argv: CArgv, context: XtablesContext, tables: TableProvider,
+                    renderer: inout ErrorRenderer, input: String? = nil) throws -> Int32 {
         // Restore counts lines from 0 before it reads any, so even an option error names one.
         renderer.line = 0
-        guard case .restore(var settings) = try parseOptions(arguments, context: context) else { return 0 }
+        guard case .restore(var settings) = try parseOptions(argv, context: context) else { return 0 }
         let text = input.map { strdup($0)! }
         defer { free(text) }
         if let t = text, settings.input == stdin {
             settings.input = strlen(t) == 0 ? fopen("/dev/null", "re") : fmemopen(t, strlen(t), "r")
         }
-        let restore = Restore(context: context, tables: tables, argv0: arguments.first ?? context.programName,
+        let restore = Restore(context: context, tables: tables, argv0: argv.count > 0 ? argv[0] : context.programName,
                               settings: settings)
         do {
             try restore.run()
@@ -50,24 +64,24 @@ public enum RestoreTool {
         } catch let e as IPTablesError {
             let located = e.located(line: restore.lineNumber)
             renderer.line = located.location?.line
-            if TerminalDiagnostic.wanted { renderer.located = TerminalDiagnostic.restore(located, restore, file: restoreFile(arguments)) }
+            if TerminalDiagnostic.wanted { renderer.located = TerminalDiagnostic.restore(located, restore, file: restoreFile(argv)) }
             throw located
         }
         return 0
     }
 
     /// The file a restore reads, as named on its command line ("-" for standard input).
-    private static func restoreFile(_ arguments: [String]) -> String {
-        if let last = arguments.last, arguments.count > 1, !last.hasPrefix("-") { return last }
+    private static func restoreFile(_ argv: CArgv) -> String {
+        if argv.count > 1, case let last = argv[argv.count - 1], !last.hasPrefix("-") { return last }
         return "-"
     }
 
-    private static func parseOptions(_ arguments: [String], context: XtablesContext) throws -> Request {
+    private static func parseOptions(_ argv: CArgv, context: XtablesContext) throws -> Request {
         let name = context.programName
-        let scanner = OptionScanner(words: arguments, quiet: false)
+        let scanner = OptionScanner(argv: argv, quiet: false)
         var s = Settings()
         var intervalSet = false
-        while let c = scanner.next("bcvVthnwWM:T:", OptionTables.table("restore", optionList)) {
+        while let c = scanner.next(options) {
             switch UnicodeScalar(UInt8(truncatingIfNeeded: c)) {
             case "b": context.warn("-b/--binary option is not implemented\n")
             case "c": s.counters = true

@@ -3,16 +3,23 @@ import Glibc
 /// `iptables-save` / `ip6tables-save`: every table the kernel has loaded (or one),
 /// in iptables-restore format.
 public enum SaveTool {
-    /// The long options (name, has_arg, val) this tool accepts.
-    static let optionList: [BaseOptions.Entry] = [
-        .init("counters", 0, 0x63), .init("dump", 0, 0x64), .init("table", 1, 0x74),
-        .init("modprobe", 1, 0x4D), .init("file", 1, 0x66), .init("version", 0, 0x56),
-    ]
+    /// The options this tool accepts.
+    static let options = LongOptions("bcdt:M:f:V", capacity: 6) {
+        $0.add("counters", 0, "c"); $0.add("dump", 0, "d"); $0.add("table", 1, "t")
+        $0.add("modprobe", 1, "M"); $0.add("file", 1, "f"); $0.add("version", 0, "V")
+    }
 
     /// The whole tool: argv to exit status, output on stdout and stderr.
     public static func main(family: Family, arguments: [String]) -> Int32 {
         ToolRun.run(family: family, programName: family.toolName + "-save") { context, _ in
-            try run(arguments, context: context, tables: KernelTables(), clock: SaveTool.now, warnsOfNft: true)
+            try run(CArgv(arguments), context: context, tables: KernelTables(), clock: SaveTool.now, warnsOfNft: true)
+        }
+    }
+
+    /// The whole tool on the process's own command line.
+    public static func main(family: Family, words: CommandWords) -> Int32 {
+        ToolRun.run(family: family, programName: family.toolName + "-save") { context, _ in
+            try run(CArgv(words), context: context, tables: KernelTables(), clock: SaveTool.now, warnsOfNft: true)
         }
     }
 
@@ -21,11 +28,17 @@ public enum SaveTool {
     /// when iptables-nft holds tables of the family (the tools only).
     static func run(_ arguments: [String], context: XtablesContext, tables: TableProvider,
                     clock: () -> String, warnsOfNft: Bool = false) throws -> Int32 {
+        try run(CArgv(arguments), context: context, tables: tables, clock: clock, warnsOfNft: warnsOfNft)
+    }
+
+    /// The same, on a C argv.
+    static func run(_ argv: CArgv, context: XtablesContext, tables: TableProvider,
+                    clock: () -> String, warnsOfNft: Bool = false) throws -> Int32 {
         let name = context.programName
-        let scanner = OptionScanner(words: arguments, quiet: false)
+        let scanner = OptionScanner(argv: argv, quiet: false)
         var table: String?
         var counters = false
-        while let c = scanner.next("bcdt:M:f:V", OptionTables.table("save", optionList)) {
+        while let c = scanner.next(options) {
             switch UnicodeScalar(UInt8(truncatingIfNeeded: c)) {
             case "b": context.warn("-b/--binary option is not implemented\n")
             case "c": counters = true

@@ -6,10 +6,10 @@ import Glibc
 public enum XMLTool {
     static let usage = "Usage: iptables-xml [-c] [-v] [-h]\n          [--combine ]\n\t   [ --verbose ]\n\t   [ --help ]\n"
 
-    /// The long options (name, has_arg, val).
-    static let optionList: [BaseOptions.Entry] = [
-        .init("verbose", 0, 0x76), .init("combine", 0, 0x63), .init("help", 0, 0x68),
-    ]
+    /// The options this tool accepts.
+    static let options = LongOptions("cvh", capacity: 3) {
+        $0.add("verbose", 0, "v"); $0.add("combine", 0, "c"); $0.add("help", 0, "h")
+    }
 
     /// The whole tool: argv to exit status.
     public static func main(arguments: [String]) -> Int32 {
@@ -20,7 +20,7 @@ public enum XMLTool {
     static func run(arguments: [String], output out: OutputSink, errors: OutputSink) -> Int32 {
         var combine = false, verbose = false
         let scanner = OptionScanner(words: arguments, quiet: false)
-        while let c = scanner.next("cvh", OptionTables.table("xml", optionList)) {
+        while let c = scanner.next(options) {
             switch c {
             case 0x63: combine = true
             case 0x76:

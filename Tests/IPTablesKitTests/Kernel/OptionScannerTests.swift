@@ -57,3 +57,26 @@ final class OptionScannerTests: XCTestCase {
         }
     }
 }
+
+/// The option tables built entry by entry (LongOptions): iptables' order, --fragments for
+/// IPv4 only, and the tools' own tables.
+final class LongOptionsTests: XCTestCase {
+    func testBaseTablesOfBothFamilies() {
+        let v4 = BaseOptions.options(for: .ipv4).names, v6 = BaseOptions.options(for: .ipv6).names
+        XCTAssertEqual(v4.count, 37)
+        XCTAssertEqual(v4.prefix(3), ["append", "delete", "check"])
+        XCTAssertEqual(v4.last, "ipv6")
+        XCTAssertEqual(v6, v4.filter { $0 != "fragments" })
+        XCTAssertEqual(String(cString: BaseOptions.ipv4.shortOptions), "\(BaseOptions.optstring)")
+    }
+
+    func testToolTables() {
+        XCTAssertEqual(SaveTool.options.names, ["counters", "dump", "table", "modprobe", "file", "version"])
+        XCTAssertEqual(RestoreTool.options.names.count, 10)
+        XCTAssertEqual(String(cString: RestoreTool.options.shortOptions), "bcvVthnwWM:T:")
+        let t = RestoreTool.options.table
+        XCTAssertEqual(t[7].val, Int32(UInt8(ascii: "T")))
+        XCTAssertEqual(t[7].has_arg, 1)
+        XCTAssertNil(t[10].name)
+    }
+}

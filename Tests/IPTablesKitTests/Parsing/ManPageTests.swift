@@ -25,8 +25,8 @@ final class ManPageTests: XCTestCase {
         return text.range(of: pattern, options: .regularExpression) != nil
     }
 
-    private func assertDocuments(_ options: [BaseOptions.Entry], shortOptions: String, in text: String, page: String) {
-        for name in options.map(\.name) {
+    private func assertDocuments(_ options: LongOptions, shortOptions: String, in text: String, page: String) {
+        for name in options.names {
             XCTAssertTrue(names(text, "--" + name), "\(page) lacks --\(name)")
         }
         for c in shortOptions {
@@ -37,8 +37,8 @@ final class ManPageTests: XCTestCase {
     func testIptablesPageCoversEveryBaseOption() throws {
         let text = try page("iptables.8")
         for family in [Family.ipv4, Family.ipv6] {
-            let shorts = BaseOptions.optstring.filter { $0.isLetter || $0.isNumber }.filter { $0 != "b" }
-            assertDocuments(BaseOptions.list(for: family), shortOptions: String(shorts), in: text, page: "iptables.8")
+            let shorts = "\(BaseOptions.optstring)".filter { $0.isLetter || $0.isNumber }.filter { $0 != "b" }
+            assertDocuments(BaseOptions.options(for: family), shortOptions: String(shorts), in: text, page: "iptables.8")
         }
     }
 
@@ -52,11 +52,11 @@ final class ManPageTests: XCTestCase {
     }
 
     func testSavePageCoversEveryOption() throws {
-        assertDocuments(SaveTool.optionList, shortOptions: "bcdtMfV", in: try page("iptables-save.8"), page: "iptables-save.8")
+        assertDocuments(SaveTool.options, shortOptions: "bcdtMfV", in: try page("iptables-save.8"), page: "iptables-save.8")
     }
 
     func testRestorePageCoversEveryOption() throws {
-        assertDocuments(RestoreTool.optionList, shortOptions: "bcvVthnwWMT", in: try page("iptables-restore.8"), page: "iptables-restore.8")
+        assertDocuments(RestoreTool.options, shortOptions: "bcvVthnwWMT", in: try page("iptables-restore.8"), page: "iptables-restore.8")
     }
 
     func testPersistencePageCoversEveryAction() throws {

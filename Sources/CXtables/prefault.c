@@ -19,6 +19,7 @@
  */
 #include "CXtables.h"
 
+#include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -39,8 +40,10 @@ void shim_populate(void *start, size_t length)
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t from = ((uintptr_t)start + page - 1) & ~(page - 1);
     uintptr_t to = ((uintptr_t)start + length) & ~(page - 1);
+    int saved = errno;  /* an older kernel's EINVAL is no error of the caller's */
     if (to > from)
         madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+    errno = saved;
 }
 
 /* The mmap threshold set by the largest reservation so far (0: malloc's own). */
@@ -56,7 +59,10 @@ void shim_heap_reserve(size_t bytes)
        header) come from the heap from now on, and freeing does not hand its top back. */
     size_t threshold = bytes + 4096;
     if (threshold > raised_threshold) {
-        mallopt(M_MMAP_THRESHOLD, (int)threshold);
+        /* A malloc that refuses the threshold (a smaller maximum) would serve the
+           reservation from a mapping of its own: nothing to reserve then. */
+        if (mallopt(M_MMAP_THRESHOLD, (int)threshold) != 1)
+            return;
         mallopt(M_TRIM_THRESHOLD, (int)(2 * threshold));
         raised_threshold = threshold;
     }

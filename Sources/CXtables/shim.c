@@ -7,6 +7,7 @@
 #include "entry_layout.h"
 #include "option_index.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdio_ext.h>
 #include <stdarg.h>
@@ -658,11 +659,18 @@ const struct xt_entry_target *shim_entry_target(uint8_t nfproto, const void *ent
    again, a block a rule) and the blob it commits come to about 2.5 times the blob's size,
    plus the commit's counters (16 bytes an entry). 2.5 measured best on tables of 1,000
    rules of every bench workload (3 populates pages nothing touches). */
+static bool reserving;
+void shim_reserve_before_reads(bool on) { reserving = on; }
+
 static void reserve_for_table(uint8_t nfproto, const char *table)
 {
     unsigned int size, entries;
+    if (!reserving)
+        return;
+    int saved = errno;
     if (shim_table_size(nfproto, table, &size, &entries) == 0)
         shim_heap_reserve((size_t)size * 5 / 2 + (size_t)entries * 16);
+    errno = saved;
 }
 
 /* Each table entry is a wrapper of our own that calls the libiptc function directly. The

@@ -81,6 +81,9 @@ void shim_populate(void *start, size_t length);
 /// from then on serves blocks up to that size from the heap, without trimming it back).
 /// Small reservations (up to malloc's default mmap threshold) do nothing; 32 MiB at most.
 void shim_heap_reserve(size_t bytes);
+/// Whether libiptc's table reads are preceded by a heap reservation (the tools: a one-shot
+/// process; off by default, so a library user's malloc keeps its own settings).
+void shim_reserve_before_reads(bool on);
 
 /// What an entry of a kernel blob holds, for decoding it as libiptc does.
 enum { SHIM_ENTRY_MODULE = 0, SHIM_ENTRY_STANDARD = 1, SHIM_ENTRY_ERROR = 2 };

@@ -27,9 +27,10 @@ struct AddressSlot {
 /// registered at run time (about 10,000 instructions on the first rule of every run).
 struct AddressList: RandomAccessCollection {
     /// The first address (all zero when the list is empty).
-    private var first: AddressSlot
+    private var head: AddressSlot
     /// The second address on, when there are any.
     private var rest: Overflow?
+    /// The number of addresses.
     let count: Int
 
     /// The addresses after the first, in a buffer freed with the list.
@@ -41,20 +42,20 @@ struct AddressList: RandomAccessCollection {
 
     /// No address.
     init() {
-        first = AddressSlot()
+        head = AddressSlot()
         count = 0
     }
 
     /// One address.
     init(_ slot: AddressSlot) {
-        first = slot
+        head = slot
         count = 1
     }
 
     /// `count` addresses, the i-th made by `make(i)`.
     init(count: Int, _ make: (Int) -> AddressSlot) {
         self.count = count
-        first = count > 0 ? make(0) : AddressSlot()
+        head = count > 0 ? make(0) : AddressSlot()
         guard count > 1 else { return }
         let overflow = Overflow(count - 1)
         for i in 1..<count { (overflow.slots + i - 1).initialize(to: make(i)) }
@@ -65,7 +66,7 @@ struct AddressList: RandomAccessCollection {
     var endIndex: Int { count }
     subscript(i: Int) -> AddressSlot {
         precondition(i >= 0 && i < count, "AddressList: index out of range")
-        return i == 0 ? first : rest!.slots[i - 1]
+        return i == 0 ? head : rest!.slots[i - 1]
     }
 }
 

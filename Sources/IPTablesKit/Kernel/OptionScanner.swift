@@ -23,6 +23,7 @@ struct LongOptions {
 
     /// Adds one option after another.
     struct Builder {
+        /// The table being filled, its room (before the terminator), the entries so far.
         fileprivate let table: UnsafeMutablePointer<option>
         fileprivate let capacity: Int
         fileprivate var count = 0
@@ -48,16 +49,9 @@ struct LongOptions {
     }
 
     /// A string literal's bytes as a C string (literals are stored NUL-terminated).
-    private static func cString(_ s: StaticString) -> UnsafePointer<CChar> {
-        UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
-    }
-}
-
-/// iptables' short options as a C string: getopt_long takes it for every word of every
-/// rule line, so not even a lookup stands in front of it.
-enum OptionTables {
-    static var ruleOptstring: UnsafePointer<CChar> {
-        UnsafeRawPointer(BaseOptions.optstring.utf8Start).assumingMemoryBound(to: CChar.self)
+    static func cString(_ s: StaticString) -> UnsafePointer<CChar> {
+        precondition(s.hasPointerRepresentation, "LongOptions: a literal without bytes")
+        return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
     }
 }
 
@@ -90,7 +84,7 @@ struct OptionScanner {
     /// The next code of an iptables command line: base options merged with every
     /// extension the line has loaded so far.
     func nextRuleOption() -> Int32? {
-        let c = shim_getopt_rule(argv.count, argv.pointer, OptionTables.ruleOptstring)
+        let c = shim_getopt_rule(argv.count, argv.pointer, BaseOptions.ruleOptstring)
         return c == -1 ? nil : c
     }
 

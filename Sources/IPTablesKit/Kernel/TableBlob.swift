@@ -43,7 +43,7 @@ final class BlobTable: TableSession, RuleLayout {
     /// The blob's size, from GET_INFO.
     private var size: UInt32 = 0
     /// Jumps waiting for their chain's name.
-    private var jumps: [Jump] = []
+    private var jumps = UnmanagedList<Jump>()
 
     // Structs rather than tuples in arrays: an array of tuples has its type metadata built
     // at run time from a mangled name, tens of thousands of instructions at every start.
@@ -65,10 +65,11 @@ final class BlobTable: TableSession, RuleLayout {
         let offset: UInt32
         let chain: Int
     }
-    private var chainList: [Chain] = []
-    private var rules: [UnsafeRawPointer] = []
+    // Lists of plain memory, not arrays (see UnmanagedList), freed in deinit.
+    private var chainList = UnmanagedList<Chain>()
+    private var rules = UnmanagedList<UnsafeRawPointer>()
     /// Each rule's label (verdict, chain name, extension or ""), parallel to `rules`.
-    private var labels: [RuleLabel] = []
+    private var labels = UnmanagedList<RuleLabel>()
     private lazy var names: [String] = chainList.map { String(cString: $0.name) }
     /// Where the last chain lookup was.
     private var cursor = 0
@@ -95,7 +96,13 @@ final class BlobTable: TableSession, RuleLayout {
         self.base = base
     }
 
-    deinit { free(block) }
+    deinit {
+        free(block)
+        chainList.deallocate()
+        rules.deallocate()
+        labels.deallocate()
+        jumps.deallocate()
+    }
 
     /// Reads and decodes a table; nil (errno set when reading failed) when the kernel
     /// refuses or the blob holds something this decoder leaves to libiptc.
@@ -130,15 +137,14 @@ final class BlobTable: TableSession, RuleLayout {
     private func decode(_ info: shim_table_info) -> Bool {
         let capacity = Int(info.num_entries)
         var filled = 0, ok = false
-        rules = Array(unsafeUninitializedCapacity: capacity) { ruleBuffer, ruleCount in
-            labels = Array(unsafeUninitializedCapacity: capacity) { labelBuffer, labelCount in
-                guard let r = ruleBuffer.baseAddress, let l = labelBuffer.baseAddress else { return }
+        rules.fill(capacity: capacity) { r in
+            labels.fill(capacity: capacity) { l in
                 var out = Filling(rules: r, labels: l, capacity: capacity)
                 ok = walk(info, &out)
                 filled = ok ? out.count : 0
-                labelCount = filled
+                return filled
             }
-            ruleCount = filled
+            return filled
         }
         return ok && resolve() && namesAreUnique()
     }
@@ -303,33 +309,30 @@ final class BlobTable: TableSession, RuleLayout {
         guard !jumps.isEmpty else { return true }
         var starts: OffsetIndex?  // made at the first jump the hint below does not answer
         var ranges: ChainRanges?
-        return chainList.withUnsafeMutableBufferPointer { chains in
-            labels.withUnsafeMutableBufferPointer { labels in
-                // Jumps often go to the chain after the previous one's (a dispatch chain
-                // jumping to each in turn): that one is tried first.
-                var next = 0
-                for j in jumps {
-                    var found: Int?
-                    if next < chains.count && chains[next].entryOffset == j.target {
-                        found = next
-                    } else {
-                        if starts == nil {
-                            starts = OffsetIndex(chains.indices.filter { chains[$0].hook == nil }.map { OffsetChain(offset: chains[$0].entryOffset, chain: $0) })
-                        }
-                        found = starts!.find(j.target)
-                    }
-                    if found == nil {
-                        if ranges == nil { ranges = ChainRanges(chains) }
-                        found = ranges!.chain(holding: j.target)
-                    }
-                    guard let i = found, chains[i].hook == nil else { return false }
-                    labels[j.rule] = RuleLabel(text: chains[i].name)
-                    chains[i].references += 1
-                    next = i + 1
+        let chains = chainList.buffer, labels = labels.buffer
+        // Jumps often go to the chain after the previous one's (a dispatch chain
+        // jumping to each in turn): that one is tried first.
+        var next = 0
+        for j in jumps {
+            var found: Int?
+            if next < chains.count && chains[next].entryOffset == j.target {
+                found = next
+            } else {
+                if starts == nil {
+                    starts = OffsetIndex(chains.indices.filter { chains[$0].hook == nil }.map { OffsetChain(offset: chains[$0].entryOffset, chain: $0) })
                 }
-                return true
+                found = starts!.find(j.target)
             }
+            if found == nil {
+                if ranges == nil { ranges = ChainRanges(chains) }
+                found = ranges!.chain(holding: j.target)
+            }
+            guard let i = found, chains[i].hook == nil else { return false }
+            labels[j.rule] = RuleLabel(text: chains[i].name)
+            chains[i].references += 1
+            next = i + 1
         }
+        return true
     }
 
     /// The chains' entry ranges sorted by offset, to find the chain holding any offset.
@@ -513,8 +516,8 @@ final class BlobTable: TableSession, RuleLayout {
 
     // MARK: - RuleLayout
 
-    var allRules: [UnsafeRawPointer] { rules }
-    var allLabels: [RuleLabel] { labels }
+    var allRules: [UnsafeRawPointer] { Array(rules) }
+    var allLabels: [RuleLabel] { Array(labels) }
 
     func ruleRange(ofChainAt i: Int) -> Range<Int> { chainList[i].first..<(chainList[i].first + chainList[i].count) }
 

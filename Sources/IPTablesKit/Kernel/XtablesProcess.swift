@@ -60,11 +60,14 @@ enum XtablesProcess {
         if runsAsTool { keptForExit = object }
     }
 
-    /// A one-shot tool: a plugin's own exit() ends the process, as in iptables. (In a
-    /// library user's process it is caught inside the shim's guarded calls and thrown.)
+    /// A one-shot tool: a plugin's own exit() ends the process, as in iptables (in a
+    /// library user's process it is caught inside the shim's guarded calls and thrown),
+    /// and the heap grows ahead of libiptc's copies of a table (a long-lived process keeps
+    /// malloc's own settings).
     static func runAsTool() {
         runsAsTool = true
         shim_contain_exit(false)
+        shim_reserve_before_reads(true)
     }
 
     /// Our copy of the -M program libxtables points at (freed when replaced).

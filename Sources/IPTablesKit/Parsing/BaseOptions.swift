@@ -28,4 +28,8 @@ enum BaseOptions {
 
     /// The short-option string (leading '-': non-options come back as code 1; ':' reports a missing argument).
     static let optstring: StaticString = "-:A:C:D:E:F::I:L::M:N:P:VX::Z::c:d:i:j:o:p:s:t:R:S::W::46bfg:h::m:nvw::x"
+
+    /// `optstring` as a C string: getopt_long takes it for every word of every rule line,
+    /// so not even a lookup stands in front of it.
+    static var ruleOptstring: UnsafePointer<CChar> { LongOptions.cString(optstring) }
 }

@@ -61,7 +61,8 @@ public enum Dispatcher {
         return 1
     }
 
-    /// The same for words given as strings (copied into a C argv for the run).
+    /// The same for words given as strings (copied into a C argv for the run): for a
+    /// program that embeds the tools and has its command line as an array.
     public static func main(_ argv: [String]) -> Int32 {
         let c = CArgv(argv)
         return withExtendedLifetime(c) { main(CommandWords(argc: c.count, argv: c.pointer)) }

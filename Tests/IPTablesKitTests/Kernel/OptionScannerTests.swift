@@ -15,8 +15,8 @@ final class OptionScannerTests: XCTestCase {
         opterr = 0
         var steps: [Step] = []
         while steps.count < 64 {
-            let c = fast ? shim_getopt_rule(argv.count, argv.pointer, OptionTables.ruleOptstring)
-                : getopt_long(argv.count, argv.pointer, OptionTables.ruleOptstring, shim_options(), nil)
+            let c = fast ? shim_getopt_rule(argv.count, argv.pointer, BaseOptions.ruleOptstring)
+                : getopt_long(argv.count, argv.pointer, BaseOptions.ruleOptstring, shim_options(), nil)
             steps.append((c, optind, optarg.map { String(cString: $0) }, optopt))
             if c == -1 { break }
         }

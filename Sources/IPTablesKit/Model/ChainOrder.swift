@@ -25,7 +25,13 @@ enum ChainOrder {
 
     /// The items sorted by their names, last name first.
     static func descending<T>(_ items: [T], name: (T) -> String) -> [T] {
-        let keyed = items.map { (key: Key(name($0)), item: $0) }
+        let keyed = items.map { Keyed(key: Key(name($0)), item: $0) }
         return keyed.sorted { $0.key > $1.key }.map(\.item)
+    }
+
+    /// An item with its key (a struct: an array of tuples has its metadata made at run time).
+    private struct Keyed<T> {
+        let key: Key
+        let item: T
     }
 }

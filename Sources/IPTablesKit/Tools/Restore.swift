@@ -130,15 +130,14 @@ final class Restore {
 
     /// Where the words of a header line are, as strtok(" \t\n") splits them (after the
     /// leading '*' or ':').
-    private func fields(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        out.reserveCapacity(4)
+    private func fields(_ b: UnsafeBufferPointer<UInt8>) -> HeaderFields {
+        var out = HeaderFields()
         var i = 1
         while i < b.count {
             while i < b.count && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A) { i += 1 }
             let start = i
             while i < b.count && b[i] != 0x20 && b[i] != 0x09 && b[i] != 0x0A { i += 1 }
-            if i > start { out.append(start..<i) }
+            if i > start { out.add(start..<i) }
         }
         return out
     }
@@ -251,7 +250,7 @@ final class Restore {
     /// last name to the first. The kernel's table is the same in any order (the list is
     /// sorted either way); each line is still checked when it is read, so errors name the
     /// line legacy names.
-    private var pendingChains: [(name: String, line: Int)] = []
+    private var pendingChains: [PendingChain] = []
     /// The number of the current run of declarations: every other line ends a run, and so
     /// does creating the pending chains. A name declared twice in one run is a repeat.
     private var declarationRun = 0
@@ -261,7 +260,7 @@ final class Restore {
         declarationRun += 1
         guard !pendingChains.isEmpty, let s = session else { return }
         snapshot?.markChanged()
-        let ordered = ChainOrder.descending(pendingChains) { $0.name }
+        let ordered = pendingChains.count == 1 ? pendingChains : ChainOrder.descending(pendingChains) { $0.name }
         pendingChains.removeAll(keepingCapacity: true)
         for chain in ordered {
             do {
@@ -309,7 +308,7 @@ final class Restore {
         }
         guard f.count > 1 else { throw IPTablesError.parameter("\(name): line \(lineNumber) policy invalid") }
         if pending {
-            pendingChains.append((chain, lineNumber))
+            pendingChains.append(PendingChain(name: chain, line: lineNumber))
         }
         if f[1].count != 1 || line[f[1].lowerBound] != 0x2D {
             let policy = word(line, f[1])
@@ -490,3 +489,38 @@ protocol RestoreObserver: AnyObject {
 /// A restore line asked for help or the version: that was answered, and the run ends
 /// there with success, committing nothing more (as iptables-restore 1.8.9 does).
 struct RestoreEnded: Error {}
+
+/// A chain a run of declarations names, created when the run ends. (A struct: an array of
+/// tuples has its element type's metadata made at run time, from its mangled name.)
+private struct PendingChain {
+    let name: String
+    let line: Int
+}
+
+/// The words of a restore header line (`*table`, `:chain policy [counters]`): where the
+/// first three are, and how many there are. Kept inline: an array of ranges would have
+/// its metadata registered at run time, at every restore.
+struct HeaderFields {
+    private var ranges: (Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0)
+    /// How many words the line has (those after the third are counted, not kept).
+    private(set) var count = 0
+
+    mutating func add(_ r: Range<Int>) {
+        switch count {
+        case 0: ranges.0 = r
+        case 1: ranges.1 = r
+        case 2: ranges.2 = r
+        default: break
+        }
+        count += 1
+    }
+
+    /// The first word, if any.
+    var first: Range<Int>? { count > 0 ? ranges.0 : nil }
+
+    /// Word `i` (0, 1 or 2) of those the line has.
+    subscript(i: Int) -> Range<Int> {
+        precondition(i >= 0 && i < min(count, 3), "HeaderFields: no such word")
+        return i == 0 ? ranges.0 : i == 1 ? ranges.1 : ranges.2
+    }
+}

@@ -402,6 +402,16 @@ final class BlobTable: TableSession, RuleLayout {
 
     func chains() -> [String] { names }
 
+    /// A few chains are named one by one (no array); many through the list kept for
+    /// `chains()`, so each name is made once however often the listing walks them.
+    func forEachChain(_ body: (String) throws -> Void) rethrows {
+        if chainList.count > 64 {
+            for name in names { try body(name) }
+            return
+        }
+        for i in 0..<chainList.count { try body(String(cString: chainList[i].name)) }
+    }
+
     /// A chain by name: the one last asked or the one after it (tools walk the chains in
     /// order, asking several things of each), then through `slots` once many lookups were
     /// made on a big table, else a built-in or a binary search of the user chains, which

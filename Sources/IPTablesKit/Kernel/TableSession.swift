@@ -11,6 +11,10 @@ protocol TableSession: AnyObject {
     var table: String { get }
     /// Chain names: built-ins in hook order, then user chains sorted (strcmp).
     func chains() -> [String]
+    /// The same names one by one, with no array made (the listings use this: the first
+    /// array of strings a run makes registers the standard library's array metadata, some
+    /// 27,000 instructions, as much as `iptables -S` does itself on empty tables).
+    func forEachChain(_ body: (String) throws -> Void) rethrows
     /// The rules of a chain in order.
     func rules(of chain: String) -> [UnsafeRawPointer]
     /// libiptc's name of a rule's target: a verdict, a chain, an extension or "".
@@ -51,6 +55,10 @@ protocol TableSession: AnyObject {
 extension TableSession {
     /// Tables are in memory unless they say otherwise.
     var isKernelTable: Bool { false }
+
+    func forEachChain(_ body: (String) throws -> Void) rethrows {
+        for name in chains() { try body(name) }
+    }
 
     /// The target label as a String.
     func targetName(of entry: UnsafeRawPointer) -> String { String(cString: targetLabel(of: entry)) }

@@ -123,7 +123,8 @@ struct CommandRunner {
         var printer = ListFormat(context: context, session: session)
         defer { printer.flush() }
         var found = false
-        for name in session.chains() where command.chain == nil || command.chain == name {
+        try session.forEachChain { name in
+            guard command.chain == nil || command.chain == name else { return }
             if found { printer.put("\n") }
             if command.ruleNumber == 0 {
                 let policy = session.isBuiltin(name) ? session.policy(of: name) : nil
@@ -143,12 +144,14 @@ struct CommandRunner {
     /// -S: -P/-N lines, then the rules as commands.
     private func listRules() throws {
         let counters = verbose
-        let chains = session.chains().filter { command.chain == nil || command.chain == $0 }
         var printer = RuleSaveFormat(context: context, session: session)
         defer { printer.flush() }
+        var found = false
         if command.ruleNumber == 0 {
             var head = LineWriter()
-            for name in chains {
+            session.forEachChain { name in
+                guard command.chain == nil || command.chain == name else { return }
+                found = true
                 if session.isBuiltin(name), let p = session.policy(of: name) {
                     head.put("-P "); head.put(name); head.put(byte: 0x20); head.put(p.name)
                     if counters { head.put(" -c "); head.put(p.packets); head.put(byte: 0x20); head.put(p.bytes) }
@@ -159,13 +162,15 @@ struct CommandRunner {
             }
             printer.put(head)
         }
-        for name in chains {
+        try session.forEachChain { name in
+            guard command.chain == nil || command.chain == name else { return }
+            found = true
             for (i, e) in session.rules(of: name).enumerated()
                 where command.ruleNumber == 0 || i + 1 == Int(command.ruleNumber) {
                 try printer.write(entry: e, chain: name, counters: counters ? .inline : .none)
             }
         }
-        if chains.isEmpty { throw IPTablesError.kernel(errno: ENOENT) }
+        if !found { throw IPTablesError.kernel(errno: ENOENT) }
     }
 
     // MARK: - Rules

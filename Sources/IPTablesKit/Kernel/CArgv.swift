@@ -75,6 +75,13 @@ final class CArgv {
         pointer.deallocate()
     }
 
+    /// A copy of strings made into a C argv, as `words` for `body` (for callers that hold
+    /// their command line as an array).
+    static func withWords(_ strings: [String], _ body: (CommandWords) -> Int32) -> Int32 {
+        let c = CArgv(strings)
+        return withExtendedLifetime(c) { body(CommandWords(argc: c.count, argv: c.pointer)) }
+    }
+
     /// The argument at `i`, as it stands now (extensions may have changed it).
     subscript(i: Int32) -> String { String(cString: pointer[Int(i)]!) }
     /// The raw C string at `i`.

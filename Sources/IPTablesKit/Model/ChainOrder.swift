@@ -25,6 +25,8 @@ enum ChainOrder {
 
     /// The items sorted by their names, last name first.
     static func descending<T>(_ items: [T], name: (T) -> String) -> [T] {
+        // One item (a restore declaring a single chain) needs no keys, nor their array.
+        if items.count < 2 { return items }
         let keyed = items.map { Keyed(key: Key(name($0)), item: $0) }
         return keyed.sorted { $0.key > $1.key }.map(\.item)
     }

@@ -64,8 +64,7 @@ public enum Dispatcher {
     /// The same for words given as strings (copied into a C argv for the run): for a
     /// program that embeds the tools and has its command line as an array.
     public static func main(_ argv: [String]) -> Int32 {
-        let c = CArgv(argv)
-        return withExtendedLifetime(c) { main(CommandWords(argc: c.count, argv: c.pointer)) }
+        CArgv.withWords(argv) { main($0) }
     }
 
     /// What follows the last "/" (all of it without one). Not `split`: an array of

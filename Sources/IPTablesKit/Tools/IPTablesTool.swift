@@ -2,9 +2,7 @@
 public enum IPTablesTool {
     /// The whole tool: argv to exit status, output on stdout and stderr.
     public static func main(family: Family, arguments: [String]) -> Int32 {
-        ToolRun.run(family: family, programName: family.toolName, arguments: arguments) { context, _ in
-            try run(CArgv(arguments), context: context, tables: KernelTables())
-        }
+        CArgv.withWords(arguments) { main(family: family, words: $0) }
     }
 
     /// The whole tool on the process's own command line.

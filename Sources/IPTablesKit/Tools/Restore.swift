@@ -260,7 +260,7 @@ final class Restore {
         declarationRun += 1
         guard !pendingChains.isEmpty, let s = session else { return }
         snapshot?.markChanged()
-        let ordered = pendingChains.count == 1 ? pendingChains : ChainOrder.descending(pendingChains) { $0.name }
+        let ordered = ChainOrder.descending(pendingChains) { $0.name }
         pendingChains.removeAll(keepingCapacity: true)
         for chain in ordered {
             do {
@@ -500,7 +500,7 @@ private struct PendingChain {
 /// The words of a restore header line (`*table`, `:chain policy [counters]`): where the
 /// first three are, and how many there are. Kept inline: an array of ranges would have
 /// its metadata registered at run time, at every restore.
-struct HeaderFields {
+private struct HeaderFields {
     private var ranges: (Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0)
     /// How many words the line has (those after the third are counted, not kept).
     private(set) var count = 0

@@ -25,9 +25,7 @@ public enum RestoreTool {
 
     /// The whole tool: argv to exit status, input from a file or stdin.
     public static func main(family: Family, arguments: [String]) -> Int32 {
-        ToolRun.run(family: family, programName: family.toolName + "-restore") { context, renderer in
-            try run(CArgv(arguments), context: context, tables: KernelTables(), renderer: &renderer)
-        }
+        CArgv.withWords(arguments) { main(family: family, words: $0) }
     }
 
     /// The whole tool on the process's own command line.

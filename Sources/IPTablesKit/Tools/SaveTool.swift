@@ -11,9 +11,7 @@ public enum SaveTool {
 
     /// The whole tool: argv to exit status, output on stdout and stderr.
     public static func main(family: Family, arguments: [String]) -> Int32 {
-        ToolRun.run(family: family, programName: family.toolName + "-save") { context, _ in
-            try run(CArgv(arguments), context: context, tables: KernelTables(), clock: SaveTool.now, warnsOfNft: true)
-        }
+        CArgv.withWords(arguments) { main(family: family, words: $0) }
     }
 
     /// The whole tool on the process's own command line.

@@ -2,8 +2,8 @@
 /// rendered once, here, as iptables prints it; then stdout is flushed. Nothing below
 /// this prints an error or exits.
 enum ToolRun {
-    /// `arguments` or `words`: the command line, for the located message a terminal gets.
-    static func run(family: Family, programName: String, arguments: [String]? = nil, words: CommandWords? = nil,
+    /// `words`: the command line, for the located message a terminal gets.
+    static func run(family: Family, programName: String, words: CommandWords? = nil,
                     _ body: (XtablesContext, inout ErrorRenderer) throws -> Int32) -> Int32 {
         var renderer = ErrorRenderer(programName: programName, version: XtablesVersion.string)
         XtablesProcess.runAsTool()
@@ -16,8 +16,7 @@ enum ToolRun {
         } catch let e as IPTablesError {
             StandardError().write(renderer.render(e))
             if TerminalDiagnostic.wanted {
-                let line = arguments ?? words?.strings
-                if let d = renderer.located ?? line.flatMap({ TerminalDiagnostic.command(e, arguments: $0, family: family) }) {
+                if let d = renderer.located ?? words.flatMap({ TerminalDiagnostic.command(e, arguments: $0.strings, family: family) }) {
                     StandardError().write(DiagnosticFormat.located(d))
                 }
             }

@@ -14,4 +14,9 @@ final class ChainOrderTests: XCTestCase {
         let items = [("m", 1), ("z", 2), ("a", 3)]
         XCTAssertEqual(ChainOrder.descending(items) { $0.0 }.map(\.1), [2, 1, 3])
     }
+
+    func testNoneOrOneItemComesBackAsGiven() {
+        XCTAssertEqual(ChainOrder.descending([String]()) { $0 }, [])
+        XCTAssertEqual(ChainOrder.descending(["only"]) { $0 }, ["only"])
+    }
 }

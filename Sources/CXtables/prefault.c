@@ -49,6 +49,25 @@ void shim_populate(void *start, size_t length)
 /* The mmap threshold set by the largest reservation so far (0: malloc's own). */
 static size_t raised_threshold;
 
+/* A trim threshold no one-shot tool's heap reaches: the top is never handed back. */
+#define NEVER_TRIM (1 << 30)
+/* Whether the trim threshold is NEVER_TRIM (a reservation leaves it so). */
+static bool never_trim;
+
+void shim_heap_for_one_shot(void)
+{
+    /* Blocks up to glibc's largest threshold come from the heap, and freeing one keeps its
+       pages for the next. By default a block over 128 KiB is a mapping of its own: every
+       array that doubles past that size (a restore's chain list, libiptc's counters)
+       costs an mmap, a page fault for each of its pages and an munmap, and the dynamic
+       threshold then trims the heap top that later blocks fault in again. */
+    size_t threshold = RESERVE_LIMIT + 4096;
+    if (threshold > raised_threshold && mallopt(M_MMAP_THRESHOLD, (int)threshold) == 1)
+        raised_threshold = threshold;
+    if (mallopt(M_TRIM_THRESHOLD, NEVER_TRIM) == 1)
+        never_trim = true;
+}
+
 void shim_heap_reserve(size_t bytes)
 {
     if (bytes > RESERVE_LIMIT)
@@ -63,7 +82,8 @@ void shim_heap_reserve(size_t bytes)
            reservation from a mapping of its own: nothing to reserve then. */
         if (mallopt(M_MMAP_THRESHOLD, (int)threshold) != 1)
             return;
-        mallopt(M_TRIM_THRESHOLD, (int)(2 * threshold));
+        if (!never_trim)
+            mallopt(M_TRIM_THRESHOLD, (int)(2 * threshold));
         raised_threshold = threshold;
     }
     char *before = sbrk(0);

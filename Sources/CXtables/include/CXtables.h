@@ -81,6 +81,11 @@ void shim_populate(void *start, size_t length);
 /// from then on serves blocks up to that size from the heap, without trimming it back).
 /// Small reservations (up to malloc's default mmap threshold) do nothing; 32 MiB at most.
 void shim_heap_reserve(size_t bytes);
+/// Sets malloc up for a one-shot process: blocks up to 32 MiB from the heap (not from
+/// mappings of their own) and a heap top that is never trimmed, so freed memory is reused
+/// instead of unmapped and faulted in again. For the tools only: a library user's malloc
+/// keeps its own settings.
+void shim_heap_for_one_shot(void);
 /// Whether libiptc's table reads are preceded by a heap reservation (the tools: a one-shot
 /// process; off by default, so a library user's malloc keeps its own settings).
 void shim_reserve_before_reads(bool on);

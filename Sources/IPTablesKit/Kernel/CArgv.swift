@@ -54,7 +54,7 @@ final class CArgv {
 
     /// Points the argv at the NUL-terminated words starting at these offsets of the buffer
     /// `wordBuffer` gave.
-    func point(at starts: [Int]) {
+    func point(at starts: UnsafeBufferPointer<Int>) {
         if starts.count > pointerCapacity {
             pointer.deallocate()
             pointerCapacity = max(starts.count, 2 * pointerCapacity)

@@ -182,7 +182,7 @@ final class BlobTable: TableSession, RuleLayout {
                     let hook = hooks[nextHook].hook
                     nextHook += 1
                     guard !sawUserChain, close(&current, last: previous, &out) else { return false }  // libiptc would append it after them
-                    current = Chain(name: BlobTable.text(BuiltinChains.byHook[hook]), hook: hook, first: out.count,
+                    current = Chain(name: BlobTable.text(BuiltinChains.name(ofHook: hook)), hook: hook, first: out.count,
                                     headOffset: offset, entryOffset: offset, footOffset: offset)
                 }
                 guard current != nil else { return false }

@@ -199,11 +199,28 @@ final class LibiptcTable: TableSession {
     /// The built-in chains of this table. They carry hook names and no chain is ever made
     /// or renamed into one, so asking libiptc about the five hook names once is exact (a
     /// user chain may take a hook name its table lacks) and spares a lookup per chain.
-    private lazy var builtinNames: [String] = BuiltinChains.byHook.map { "\($0)" }.filter { tc.builtin($0, handle) > 0 }
+    /// One bit per hook (BuiltinChains.name(ofHook:)) whose chain the table has.
+    private lazy var builtinHooks: UInt8 = {
+        var hooks: UInt8 = 0
+        for hook in 0..<BuiltinChains.hookCount {
+            // A static string's bytes end in a NUL in the binary: a C string as it is.
+            let name = UnsafeRawPointer(BuiltinChains.name(ofHook: hook).utf8Start).assumingMemoryBound(to: CChar.self)
+            if tc.builtin(name, handle) > 0 { hooks |= 1 << hook }
+        }
+        return hooks
+    }()
 
     func isBuiltin(_ name: String) -> Bool {
         let length = name.utf8.count
-        return builtinNames.contains { $0.utf8.count == length && $0 == name }
+        guard length <= 11 else { return false }  // POSTROUTING, the longest hook name
+        for hook in 0..<BuiltinChains.hookCount where builtinHooks & (1 << hook) != 0 {
+            let builtin = BuiltinChains.name(ofHook: hook)
+            if builtin.utf8CodeUnitCount == length
+                && name.utf8.elementsEqual(UnsafeBufferPointer(start: builtin.utf8Start, count: length)) {
+                return true
+            }
+        }
+        return false
     }
 
     /// The chains that exist, mirrored here once many lookups have been made: each libiptc

@@ -46,6 +46,17 @@ struct UnmanagedList<Element>: RandomAccessCollection, MutableCollection {
         count += 1
     }
 
+    /// Appends the elements of a buffer, in order.
+    mutating func append(contentsOf elements: UnsafeBufferPointer<Element>) {
+        guard let from = elements.baseAddress, !elements.isEmpty else { return }
+        if count + elements.count > capacity { reserveCapacity(Swift.max(count + elements.count, capacity * 2)) }
+        (base! + count).initialize(from: from, count: elements.count)
+        count += elements.count
+    }
+
+    /// Empties the list, keeping its buffer.
+    mutating func removeAll() { count = 0 }
+
     /// Puts `e` at position `i`, the elements from there on one place later.
     mutating func insert(_ e: Element, at i: Int) {
         precondition(i >= 0 && i <= count, "UnmanagedList: index out of range")

@@ -62,11 +62,12 @@ enum XtablesProcess {
 
     /// A one-shot tool: a plugin's own exit() ends the process, as in iptables (in a
     /// library user's process it is caught inside the shim's guarded calls and thrown),
-    /// and the heap grows ahead of libiptc's copies of a table (a long-lived process keeps
-    /// malloc's own settings).
+    /// malloc keeps freed blocks for reuse, and the heap grows ahead of libiptc's copies of
+    /// a table (a long-lived process keeps malloc's own settings).
     static func runAsTool() {
         runsAsTool = true
         shim_contain_exit(false)
+        shim_heap_for_one_shot()
         shim_reserve_before_reads(true)
     }
 

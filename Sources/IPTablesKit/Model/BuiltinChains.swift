@@ -4,6 +4,24 @@ public enum BuiltinChains {
     /// The built-in chain names by netfilter hook number (NF_INET_PRE_ROUTING … POST_ROUTING).
     public static let byHook: [StaticString] = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
 
+    /// The number of netfilter hooks a table can have a built-in chain on.
+    public static let hookCount = 5
+
+    /// The built-in chain name of a hook (0 ..< hookCount), as `byHook` has it. The
+    /// everyday commands ask this rather than `byHook`: the first use of that array has
+    /// the runtime register the standard library's array classes (tens of thousands of
+    /// instructions, at every start).
+    public static func name(ofHook hook: Int) -> StaticString {
+        switch hook {
+        case 0: return "PREROUTING"
+        case 1: return "INPUT"
+        case 2: return "FORWARD"
+        case 3: return "OUTPUT"
+        case 4: return "POSTROUTING"
+        default: preconditionFailure("no netfilter hook \(hook)")
+        }
+    }
+
     public static let byTable: [String: [String]] = [
         "filter": ["INPUT", "FORWARD", "OUTPUT"],
         "nat": ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],

@@ -59,9 +59,11 @@ enum RestoreTokenizer {
 
     /// Splits the line into NUL-terminated words written one after another into `buffer`
     /// from `end` on (which must have room for 2 * line.count + 1 more bytes), appending
-    /// each word's start offset to `starts`. Words longer than iptables' buffer are refused.
+    /// each word's start offset to `starts` (a plain list: restore's first array of Ints
+    /// would have the runtime register the standard library's array classes, at every
+    /// start). Words longer than iptables' buffer are refused, and leave `starts` as it was.
     static func split(_ line: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutablePointer<CChar>,
-                      end: inout Int, starts: inout [Int]) throws {
+                      end: inout Int, starts: inout UnmanagedList<Int>) throws {
         guard let first = line.baseAddress else { return }
         // Every word but the last takes at least two bytes (a byte and what ends it, or two
         // quotes), so a line of n bytes holds at most n / 2 + 1 words: their starts are
@@ -220,7 +222,8 @@ enum RestoreTokenizer {
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 2 * bytes.count + 1)
         defer { buffer.deallocate() }
         var end = 0
-        var starts: [Int] = []
+        var starts = UnmanagedList<Int>()
+        defer { starts.deallocate() }
         try bytes.withUnsafeBufferPointer { try split($0, into: buffer, end: &end, starts: &starts) }
         return starts.map { String(cString: buffer + $0) }
     }

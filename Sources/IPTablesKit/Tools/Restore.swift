@@ -74,14 +74,22 @@ final class Restore {
         }
     }
 
-    private static let commitLine = Array("COMMIT\n".utf8)
+    /// The line that ends a table's block. (Static text, not an array: see `isCommit`.)
+    private static let commitLine: StaticString = "COMMIT\n"
+
+    /// Whether the line is COMMIT. Compared with static text: a static array of bytes would
+    /// be the restore's first array, and have the runtime register the standard library's
+    /// array classes at every run.
+    private static func isCommit(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.elementsEqual(UnsafeBufferPointer(start: commitLine.utf8Start, count: commitLine.utf8CodeUnitCount))
+    }
 
     /// One line of a checked run: a failure goes to the observer, the rule draft is reset
     /// and the run goes on (a table line that failed skips its block up to COMMIT).
     /// False when the observer wants no more, or a line ended the run (-h, -V).
     private func checked(_ line: UnsafeBufferPointer<UInt8>, _ observer: RestoreObserver) -> Bool {
         if skippingBlock {
-            if line.elementsEqual(Restore.commitLine) { skippingBlock = false }
+            if Restore.isCommit(line) { skippingBlock = false }
             return true
         }
         let opensTable = session == nil && line.first == 0x2A
@@ -97,7 +105,7 @@ final class Restore {
             // A table line that failed, or one inside a table: nothing up to COMMIT can be read as meant.
             if opensTable && session == nil || line.first == 0x2A { skippingBlock = true; session = nil }
             // A COMMIT line that failed ends its table all the same.
-            if line.elementsEqual(Restore.commitLine) { session = nil }
+            if Restore.isCommit(line) { session = nil }
             return goOn
         } catch {
             draft.reset()
@@ -121,7 +129,7 @@ final class Restore {
             deleteDoomedChains()
             try createPendingChains()
         }
-        if inTable && line.elementsEqual(Restore.commitLine) { return commit() }
+        if inTable && Restore.isCommit(line) { return commit() }
         if first == 0x2A && !inTable { return try openTable(line) }
         if first == 0x3A && inTable { return try declareChain(line) }
         if inTable { return try ruleLine(line) }
@@ -250,7 +258,7 @@ final class Restore {
     /// last name to the first. The kernel's table is the same in any order (the list is
     /// sorted either way); each line is still checked when it is read, so errors name the
     /// line legacy names.
-    private var pendingChains: [PendingChain] = []
+    private var pendingChains = PendingChains()
     /// The number of the current run of declarations: every other line ends a run, and so
     /// does creating the pending chains. A name declared twice in one run is a repeat.
     private var declarationRun = 0
@@ -260,9 +268,9 @@ final class Restore {
         declarationRun += 1
         guard !pendingChains.isEmpty, let s = session else { return }
         snapshot?.markChanged()
-        let ordered = ChainOrder.descending(pendingChains) { $0.name }
-        pendingChains.removeAll(keepingCapacity: true)
-        for chain in ordered {
+        var pending = PendingChains()
+        swap(&pending, &pendingChains)
+        try pending.forEachDescending { chain in
             do {
                 try s.createChain(chain.name)
             } catch let e as IPTablesError {
@@ -343,29 +351,43 @@ final class Restore {
     }
 
     /// The words every rule line of the current table starts with (argv[0], -t TABLE and
-    /// restore's -v), NUL-separated, with their offsets; made once per table.
-    private var linePrefix: (bytes: [UInt8], starts: [Int], table: String)?
+    /// restore's -v), NUL-separated, and their offsets; made once per table. Plain lists,
+    /// like `lineStarts`: no array is made on a rule line's way.
+    private var prefixBytes = UnmanagedList<UInt8>()
+    private var prefixStarts = UnmanagedList<Int>()
+    /// The table `prefixBytes` names; nil before the first rule line.
+    private var prefixTable: String?
 
-    private func prefixWords() -> (bytes: [UInt8], starts: [Int]) {
-        if let p = linePrefix, p.table == currentTable { return (p.bytes, p.starts) }
-        var words = [argv0, "-t", currentTable]
-        if !settings.noflush { words += Array(repeating: "-v", count: settings.verbose) }
-        var bytes: [UInt8] = [], starts: [Int] = []
-        for w in words {
-            starts.append(bytes.count)
-            bytes += Array(w.utf8) + [0]
+    /// Makes the prefix of the current table's rule lines, unless it is made.
+    private func makePrefixWords() {
+        if prefixTable == currentTable { return }
+        prefixBytes.removeAll()
+        prefixStarts.removeAll()
+        func add(_ word: String) {
+            prefixStarts.append(prefixBytes.count)
+            for b in word.utf8 { prefixBytes.append(b) }
+            prefixBytes.append(0)
         }
-        linePrefix = (bytes, starts, currentTable)
-        return (bytes, starts)
+        add(argv0)
+        add("-t")
+        add(currentTable)
+        if !settings.noflush { for _ in 0..<settings.verbose { add("-v") } }
+        prefixTable = currentTable
     }
 
     /// The argv every rule line is split into (its buffers kept from line to line), and
     /// where its words start.
     private let lineArgv = CArgv()
-    private var lineStarts: [Int] = []
+    private var lineStarts = UnmanagedList<Int>()
+
+    deinit {
+        prefixBytes.deallocate()
+        prefixStarts.deallocate()
+        lineStarts.deallocate()
+    }
 
     private func ruleLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
-        let prefix = prefixWords()
+        makePrefixWords()
         var counterWords: [String] = []
         var restStart = 0
         if let c = try RestoreTokenizer.counters(line, lineNumber: lineNumber) {
@@ -378,13 +400,11 @@ final class Restore {
         let rest = UnsafeBufferPointer(rebasing: line[restStart...])
         let extra = counterWords.reduce(0) { $0 + $1.utf8.count + 1 }
         let argv = lineArgv
-        let buffer = argv.wordBuffer(bytes: prefix.bytes.count + extra + 2 * rest.count + 1)
-        prefix.bytes.withUnsafeBufferPointer { b in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: b.baseAddress!, byteCount: b.count)
-        }
-        var end = prefix.bytes.count
-        lineStarts.removeAll(keepingCapacity: true)
-        lineStarts.append(contentsOf: prefix.starts)
+        let buffer = argv.wordBuffer(bytes: prefixBytes.count + extra + 2 * rest.count + 1)
+        UnsafeMutableRawPointer(buffer).copyMemory(from: prefixBytes.buffer.baseAddress!, byteCount: prefixBytes.count)
+        var end = prefixBytes.count
+        lineStarts.removeAll()
+        lineStarts.append(contentsOf: UnsafeBufferPointer(prefixStarts.buffer))
         for word in counterWords {
             lineStarts.append(end)
             for b in word.utf8 { buffer[end] = CChar(bitPattern: b); end += 1 }
@@ -392,7 +412,7 @@ final class Restore {
             end += 1
         }
         try RestoreTokenizer.split(rest, into: buffer, end: &end, starts: &lineStarts)
-        argv.point(at: lineStarts)
+        argv.point(at: UnsafeBufferPointer(lineStarts.buffer))
         if lineStarts.count >= RestoreTokenizer.maxArguments {
             throw IPTablesError.parameter("Parser cannot handle more arguments")
         }
@@ -402,7 +422,7 @@ final class Restore {
         do {
             outcome = try parser.parse()
         } catch let e as IPTablesError {
-            throw located(e, in: line, restStart: restStart, wordsBefore: prefix.starts.count + counterWords.count)
+            throw located(e, in: line, restStart: restStart, wordsBefore: prefixStarts.count + counterWords.count)
         }
         guard case .run(let command) = outcome else { throw RestoreEnded() }
         // Zeroing or setting counters (-Z, -c on a command) changes counters only: the commit
@@ -495,6 +515,29 @@ struct RestoreEnded: Error {}
 private struct PendingChain {
     let name: String
     let line: Int
+}
+
+/// The chains of a run of declarations. The first is held inline: a --noflush change
+/// declares one chain, and an array of them (restore's only one on that path) would have
+/// the runtime register the standard library's array classes at every such restore.
+private struct PendingChains {
+    private var first = PendingChain(name: "", line: 0)
+    private var more: [PendingChain] = []
+    /// How many chains are pending.
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ chain: PendingChain) {
+        if count == 0 { first = chain } else { more.append(chain) }
+        count += 1
+    }
+
+    /// Calls `body` with each chain, the last name first (ChainOrder).
+    func forEachDescending(_ body: (PendingChain) throws -> Void) rethrows {
+        if count == 1 { return try body(first) }
+        for chain in ChainOrder.descending([first] + more, name: { $0.name }) { try body(chain) }
+    }
 }
 
 /// The words of a restore header line (`*table`, `:chain policy [counters]`): where the

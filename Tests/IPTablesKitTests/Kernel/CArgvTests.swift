@@ -16,7 +16,7 @@ final class CArgvTests: XCTestCase {
             buffer[at] = 0
             at += 1
         }
-        argv.point(at: starts)
+        starts.withUnsafeBufferPointer { argv.point(at: $0) }
     }
 
     private func words(_ argv: CArgv) -> [String] {

@@ -55,6 +55,25 @@ final class PrefaultTests: XCTestCase {
         XCTAssertLessThan(minorFaults() - before, 64, "\(length / 4096) pages of a reserved heap")
     }
 
+    /// After the one-shot settings a block of several megabytes comes from the heap, and
+    /// freeing it keeps its pages: the next such block is written without page faults.
+    func testOneShotHeapReusesFreedLargeBlocks() {
+        shim_heap_for_one_shot()
+        let length = 4 << 20
+        guard let first = malloc(length) else { return XCTFail("malloc failed") }
+        touch(first, length)
+        free(first)
+        guard let second = malloc(length) else { return XCTFail("malloc failed") }
+        defer { free(second) }
+        let before = minorFaults()
+        touch(second, length)
+        XCTAssertLessThan(minorFaults() - before, 64, "\(length / 4096) pages of a block freed and taken again")
+        // The thresholds never go back down: a later reservation leaves them raised.
+        shim_heap_reserve(1 << 20)
+        guard let third = malloc(length) else { return XCTFail("malloc failed") }
+        free(third)
+    }
+
     func testSmallReservationsAndPopulatingNothingAreHarmless() {
         shim_heap_reserve(0)
         shim_heap_reserve(4096)

@@ -31,6 +31,22 @@ final class UnmanagedListTests: XCTestCase {
         XCTAssertEqual(list.firstIndex(of: -2), 6)
     }
 
+    /// A buffer appended whole, past the capacity; emptied lists keep growing from nothing.
+    func testAppendContentsOfAndRemoveAll() {
+        var list = UnmanagedList<Int>()
+        defer { list.deallocate() }
+        let chunk = Array(0..<20)
+        chunk.withUnsafeBufferPointer { list.append(contentsOf: $0) }
+        chunk.withUnsafeBufferPointer { list.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<0])) }
+        chunk.withUnsafeBufferPointer { list.append(contentsOf: $0) }
+        XCTAssertEqual(Array(list), chunk + chunk)
+        list.removeAll()
+        XCTAssertTrue(list.isEmpty)
+        list.append(7)
+        chunk.withUnsafeBufferPointer { list.append(contentsOf: UnsafeBufferPointer(rebasing: $0[3..<5])) }
+        XCTAssertEqual(Array(list), [7, 3, 4])
+    }
+
     func testFillReplacesTheContents() {
         var list = UnmanagedList<UInt32>()
         defer { list.deallocate() }

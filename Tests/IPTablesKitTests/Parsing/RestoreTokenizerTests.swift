@@ -106,9 +106,11 @@ final class RestoreTokenizerTests: XCTestCase {
         let line = Array("-A INPUT \"a b\" -j ACCEPT\n".utf8)
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 3 + 2 * line.count + 1)
         defer { buffer.deallocate() }
-        var end = 3, starts = [0, 1, 2]
+        var end = 3, starts = UnmanagedList<Int>()
+        defer { starts.deallocate() }
+        for s in [0, 1, 2] { starts.append(s) }
         try line.withUnsafeBufferPointer { try RestoreTokenizer.split($0, into: buffer, end: &end, starts: &starts) }
-        XCTAssertEqual(starts, [0, 1, 2, 3, 6, 12, 16, 19])
+        XCTAssertEqual(Array(starts), [0, 1, 2, 3, 6, 12, 16, 19])
         let long = Array((String(repeating: "z", count: 1100) + " x\n").utf8)
         let big = UnsafeMutablePointer<CChar>.allocate(capacity: 2 * long.count + 1)
         defer { big.deallocate() }
@@ -116,7 +118,7 @@ final class RestoreTokenizerTests: XCTestCase {
         XCTAssertThrowsError(try long.withUnsafeBufferPointer {
             try RestoreTokenizer.split($0, into: big, end: &end2, starts: &starts)
         })
-        XCTAssertEqual(starts, [0, 1, 2, 3, 6, 12, 16, 19])
+        XCTAssertEqual(Array(starts), [0, 1, 2, 3, 6, 12, 16, 19])
     }
 
     /// The lane of the lowest marked byte of a mask; nil when none is marked.
@@ -126,9 +128,10 @@ final class RestoreTokenizerTests: XCTestCase {
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: 2 * line.count + 1)
         defer { buffer.deallocate() }
         var end = 0
-        var starts: [Int] = []
+        var starts = UnmanagedList<Int>()
+        defer { starts.deallocate() }
         try line.withUnsafeBufferPointer { try RestoreTokenizer.split($0, into: buffer, end: &end, starts: &starts) }
-        return (UnsafeBufferPointer(start: buffer, count: end).map { UInt8(bitPattern: $0) }, starts)
+        return (UnsafeBufferPointer(start: buffer, count: end).map { UInt8(bitPattern: $0) }, Array(starts))
     }
 
     /// iptables-restore's splitting, a byte at a time: quotes group and end a word when they

@@ -1,0 +1,22 @@
+import XCTest
+@testable import IPTablesKit
+
+/// BuiltinChains: the hook names the everyday commands ask one by one are those of the
+/// public table, and every table's built-in chains are hook names in hook order.
+final class BuiltinChainsTests: XCTestCase {
+    func testNameOfHookIsByHook() {
+        XCTAssertEqual(BuiltinChains.byHook.count, BuiltinChains.hookCount)
+        for hook in 0..<BuiltinChains.hookCount {
+            XCTAssertEqual("\(BuiltinChains.name(ofHook: hook))", "\(BuiltinChains.byHook[hook])")
+        }
+    }
+
+    func testEveryTablesBuiltinsAreHooksInOrder() {
+        let hooks = (0..<BuiltinChains.hookCount).map { "\(BuiltinChains.name(ofHook: $0))" }
+        for (table, chains) in BuiltinChains.byTable {
+            let positions = chains.compactMap { hooks.firstIndex(of: $0) }
+            XCTAssertEqual(positions.count, chains.count, table)
+            XCTAssertEqual(positions, positions.sorted(), table)
+        }
+    }
+}

@@ -87,9 +87,12 @@ void shim_heap_reserve(size_t bytes)
         raised_threshold = threshold;
     }
     char *before = sbrk(0);
-    void *volatile block = malloc(bytes);
+    char *volatile block = malloc(bytes);
     free(block);
     char *after = sbrk(0);
+    /* The block may start below the old end of the heap, in a top chunk whose pages were
+       never touched: those are populated too (present pages cost the call little). */
+    char *from = block != NULL && block < before ? block : before;
     if (before != (char *)-1 && after > before)
-        shim_populate(before, (size_t)(after - before));
+        shim_populate(from, (size_t)(after - from));
 }

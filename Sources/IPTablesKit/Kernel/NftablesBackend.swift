@@ -39,9 +39,22 @@ enum NftablesBackend {
 
     /// Whether iptables-nft holds tables of the family; false when nf_tables is absent or
     /// cannot be asked (no permission, no netlink). One dump of the family's chains.
+    /// -L, -S and save ask this at every run: the dump's text is walked in place, so the
+    /// usual empty answer makes no string, array or set.
     static func holdsIPTablesTables(_ family: Family) -> Bool {
-        guard isPresent, let chains = try? dump(family, kind: 1) else { return false }
-        return chains.contains { iptablesTableNames.contains($0.table) }
+        guard isPresent else { return false }
+        var count: Int32 = 0
+        guard let text = shim_nft_dump(Int32(family.nfproto), 1, &count) else { return false }
+        defer { free(text) }
+        var line = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+        while line.pointee != 0 {
+            var end = line
+            while end.pointee != 0 && end.pointee != 0x09 && end.pointee != 0x0A { end += 1 }  // the table name
+            if BuiltinChains.isTableName(UnsafeBufferPointer(start: line, count: end - line)) { return true }
+            while end.pointee != 0 && end.pointee != 0x0A { end += 1 }
+            line = end.pointee == 0 ? end : end + 1
+        }
+        return false
     }
 
     /// The warning iptables-nft 1.8.9 gives about legacy tables, names swapped: when
@@ -65,18 +78,24 @@ enum NftablesBackend {
     }
 
     /// One dump: kind 0 tables, 1 chains, 2 rules, each as its table and chain name.
-    private static func dump(_ family: Family, kind: Int32) throws -> [(table: String, chain: String)] {
+    private static func dump(_ family: Family, kind: Int32) throws -> [Object] {
         var count: Int32 = 0
         guard let text = shim_nft_dump(Int32(family.nfproto), kind, &count) else {
             throw IPTablesError.kernel(errno: errno)
         }
         defer { free(text) }
-        var objects: [(table: String, chain: String)] = []
+        var objects: [Object] = []
         objects.reserveCapacity(Int(count))
         for line in String(cString: text).split(separator: "\n") {
             let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-            objects.append((String(fields[0]), fields.count > 1 ? String(fields[1]) : ""))
+            objects.append(Object(table: String(fields[0]), chain: fields.count > 1 ? String(fields[1]) : ""))
         }
         return objects
+    }
+
+    /// One object of a dump: its table, and its chain (empty for a table).
+    private struct Object {
+        let table: String
+        let chain: String
     }
 }

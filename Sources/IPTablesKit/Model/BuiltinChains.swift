@@ -22,6 +22,16 @@ public enum BuiltinChains {
         }
     }
 
+    /// Whether the bytes name one of the tables of `byTable` (compared in place: no
+    /// dictionary is made for the question).
+    public static func isTableName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        func matches(_ table: StaticString) -> Bool {
+            table.utf8CodeUnitCount == name.count
+                && name.elementsEqual(UnsafeBufferPointer(start: table.utf8Start, count: table.utf8CodeUnitCount))
+        }
+        return matches("filter") || matches("nat") || matches("mangle") || matches("raw") || matches("security")
+    }
+
     public static let byTable: [String: [String]] = [
         "filter": ["INPUT", "FORWARD", "OUTPUT"],
         "nat": ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],

@@ -20,3 +20,13 @@ final class BuiltinChainsTests: XCTestCase {
         }
     }
 }
+
+extension BuiltinChainsTests {
+    func testIsTableNameIsTheTablesOfByTable() {
+        func isTable(_ s: String) -> Bool { Array(s.utf8).withUnsafeBufferPointer { BuiltinChains.isTableName($0) } }
+        for table in BuiltinChains.byTable.keys { XCTAssertTrue(isTable(table), table) }
+        for other in ["", "filte", "filters", "NAT", "broute", "inet", "security ", "mangle\t"] {
+            XCTAssertFalse(isTable(other), other)
+        }
+    }
+}

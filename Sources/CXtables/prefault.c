@@ -49,9 +49,9 @@ void shim_populate(void *start, size_t length)
 /* The mmap threshold set by the largest reservation so far (0: malloc's own). */
 static size_t raised_threshold;
 
-/* A trim threshold no one-shot tool's heap reaches: the top is never handed back. */
-#define NEVER_TRIM (1 << 30)
-/* Whether the trim threshold is NEVER_TRIM (a reservation leaves it so). */
+/* The trim threshold that turns trimming off (mallopt(3)): the top is never handed back. */
+#define NEVER_TRIM (-1)
+/* Whether trimming is off (a reservation leaves it so). */
 static bool never_trim;
 
 void shim_heap_for_one_shot(void)
@@ -88,11 +88,11 @@ void shim_heap_reserve(size_t bytes)
     }
     char *before = sbrk(0);
     char *volatile block = malloc(bytes);
-    free(block);
-    char *after = sbrk(0);
     /* The block may start below the old end of the heap, in a top chunk whose pages were
        never touched: those are populated too (present pages cost the call little). */
     char *from = block != NULL && block < before ? block : before;
+    free(block);
+    char *after = sbrk(0);
     if (before != (char *)-1 && after > before)
         shim_populate(from, (size_t)(after - from));
 }

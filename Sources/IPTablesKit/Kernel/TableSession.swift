@@ -196,10 +196,10 @@ final class LibiptcTable: TableSession {
     func targetLabel(of entry: UnsafeRawPointer) -> UnsafePointer<CChar> { tc.get_target(entry, handle) }
     // MARK: - Which chains exist
 
-    /// The built-in chains of this table. They carry hook names and no chain is ever made
-    /// or renamed into one, so asking libiptc about the five hook names once is exact (a
-    /// user chain may take a hook name its table lacks) and spares a lookup per chain.
-    /// One bit per hook (BuiltinChains.name(ofHook:)) whose chain the table has.
+    /// One bit per hook (BuiltinChains.name(ofHook:)) whose built-in chain this table has.
+    /// Built-in chains carry hook names and no chain is ever made or renamed into one, so
+    /// asking libiptc about the five hook names once is exact (a user chain may take a hook
+    /// name its table lacks) and spares a lookup per chain.
     private lazy var builtinHooks: UInt8 = {
         var hooks: UInt8 = 0
         for hook in 0..<BuiltinChains.hookCount {

@@ -46,7 +46,8 @@ struct UnmanagedList<Element>: RandomAccessCollection, MutableCollection {
         count += 1
     }
 
-    /// Appends the elements of a buffer, in order.
+    /// Appends the elements of a buffer, in order. The buffer must not point into this list
+    /// (growing it frees the old elements before they are copied).
     mutating func append(contentsOf elements: UnsafeBufferPointer<Element>) {
         guard let from = elements.baseAddress, !elements.isEmpty else { return }
         if count + elements.count > capacity { reserveCapacity(Swift.max(count + elements.count, capacity * 2)) }

@@ -354,6 +354,7 @@ final class Restore {
     /// restore's -v), NUL-separated, and their offsets; made once per table. Plain lists,
     /// like `lineStarts`: no array is made on a rule line's way.
     private var prefixBytes = UnmanagedList<UInt8>()
+    /// Where each word of `prefixBytes` starts.
     private var prefixStarts = UnmanagedList<Int>()
     /// The table `prefixBytes` names; nil before the first rule line.
     private var prefixTable: String?
@@ -535,7 +536,7 @@ private struct PendingChains {
 
     /// Calls `body` with each chain, the last name first (ChainOrder).
     func forEachDescending(_ body: (PendingChain) throws -> Void) rethrows {
-        if count == 1 { return try body(first) }
+        guard count > 1 else { return count == 1 ? try body(first) : () }
         for chain in ChainOrder.descending([first] + more, name: { $0.name }) { try body(chain) }
     }
 }

@@ -31,7 +31,8 @@ final class UnmanagedListTests: XCTestCase {
         XCTAssertEqual(list.firstIndex(of: -2), 6)
     }
 
-    /// A buffer appended whole, past the capacity; emptied lists keep growing from nothing.
+    /// A buffer appended whole, past the capacity (an empty one appends nothing); an emptied
+    /// list keeps its buffer and takes new elements from the start.
     func testAppendContentsOfAndRemoveAll() {
         var list = UnmanagedList<Int>()
         defer { list.deallocate() }

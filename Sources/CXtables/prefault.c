@@ -30,7 +30,7 @@
 #endif
 
 /* glibc's largest mmap threshold on 64-bit systems (HEAP_MAX_SIZE / 2): a reservation is
-   kept below it. */
+   kept below it, unless a one-shot tool turns malloc's mappings off (M_MMAP_MAX 0). */
 #define RESERVE_LIMIT (((size_t)32 << 20) - 4096)
 /* glibc's default mmap threshold: below it, blocks come from the heap anyway. */
 #define DEFAULT_MMAP_THRESHOLD ((size_t)128 << 10)
@@ -70,14 +70,17 @@ void shim_heap_for_one_shot(void)
 
 void shim_heap_reserve(size_t bytes)
 {
-    if (bytes > RESERVE_LIMIT)
+    /* Past the largest threshold a block would be a mapping of its own again, faulted a
+       page at a time: malloc stops mapping instead, and the whole reservation comes from
+       the heap (in one-shot mode only: a library user's malloc keeps its mappings). */
+    if (bytes > RESERVE_LIMIT && !(never_trim && mallopt(M_MMAP_MAX, 0) == 1))
         bytes = RESERVE_LIMIT;
     if (bytes <= DEFAULT_MMAP_THRESHOLD)
         return;
     /* Blocks up to the reservation's size (and the reservation itself, with its chunk
        header) come from the heap from now on, and freeing does not hand its top back. */
     size_t threshold = bytes + 4096;
-    if (threshold > raised_threshold) {
+    if (threshold > raised_threshold && threshold <= RESERVE_LIMIT + 4096) {
         /* A malloc that refuses the threshold (a smaller maximum) would serve the
            reservation from a mapping of its own: nothing to reserve then. */
         if (mallopt(M_MMAP_THRESHOLD, (int)threshold) != 1)

@@ -78,6 +78,22 @@ final class PrefaultTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(UInt(bitPattern: sbrk(0)), UInt(bitPattern: end), "the heap was trimmed")
     }
 
+    /// In one-shot mode a reservation past malloc's largest mmap threshold (a table of
+    /// 100,000 rules) is not cut to it: malloc stops mapping, and a block of that size
+    /// comes from the populated heap.
+    func testOneShotReservationPastTheLargestThresholdComesWhole() throws {
+        try populateSupported()
+        shim_heap_for_one_shot()
+        let length = 40 << 20
+        shim_heap_reserve(length + (1 << 20))
+        guard let block = malloc(length) else { return XCTFail("malloc failed") }
+        defer { free(block) }
+        XCTAssertLessThan(UInt(bitPattern: block), UInt(bitPattern: sbrk(0)), "a heap block, not a mapping")
+        let before = minorFaults()
+        touch(block, length)
+        XCTAssertLessThan(minorFaults() - before, 64, "\(length / 4096) pages of a reserved heap")
+    }
+
     func testSmallReservationsAndPopulatingNothingAreHarmless() {
         shim_heap_reserve(0)
         shim_heap_reserve(4096)

@@ -4,9 +4,9 @@
  *
  *   bench-spawn run STDIN|- PROGRAM [ARG...]
  *       one run; prints "wall_s cpu_s maxrss_kib minor_faults exit_status"
- *   bench-spawn kernel-read 4|6 TABLE... 
+ *   bench-spawn kernel-read 4|6 TABLE...
  *       the floor of every read: GET_INFO and GET_ENTRIES of each table, as libiptc
- *       makes them, into fresh pages as a new process has (best of 5); prints "seconds"
+ *       makes them, into fresh pages as a new process has (once); prints "seconds"
  *
  * Built by scripts/bench with the system's cc; not part of the product.
  */
@@ -107,21 +107,16 @@ int main(int argc, char **argv)
         return run(argv[2], argv + 3);
     if (argc >= 4 && strcmp(argv[1], "kernel-read") == 0) {
         int family = atoi(argv[2]);
-        double best = -1;
-        for (int rep = 0; rep < 5; rep++) {
-            double total = 0;
-            for (int i = 3; i < argc; i++) {
-                double t = read_table(family, argv[i]);
-                if (t < 0) {
-                    fprintf(stderr, "bench-spawn: cannot read table %s: %s\n", argv[i], strerror(errno));
-                    return 1;
-                }
-                total += t;
+        double total = 0;
+        for (int i = 3; i < argc; i++) {
+            double t = read_table(family, argv[i]);
+            if (t < 0) {
+                fprintf(stderr, "bench-spawn: cannot read table %s: %s\n", argv[i], strerror(errno));
+                return 1;
             }
-            if (best < 0 || total < best)
-                best = total;
+            total += t;
         }
-        printf("%.9f\n", best);
+        printf("%.9f\n", total);
         return 0;
     }
     fprintf(stderr, "usage: bench-spawn run STDIN|- PROGRAM [ARG...] | kernel-read 4|6 TABLE...\n");

@@ -42,10 +42,12 @@ extension RuleDraft {
             let s = sources[i]
             for j in 0..<destinations.count {
                 let d = destinations[j]
-                h.src = s.address
-                h.smsk = s.mask
-                h.dst = d.address
-                h.dmsk = d.mask
+                withUnsafeMutableBytes(of: &h.src) { a in
+                    withUnsafeMutableBytes(of: &h.smsk) { s.store(address: a.baseAddress!, mask: $0.baseAddress!) }
+                }
+                withUnsafeMutableBytes(of: &h.dst) { a in
+                    withUnsafeMutableBytes(of: &h.dmsk) { d.store(address: a.baseAddress!, mask: $0.baseAddress!) }
+                }
                 shim_entry_set_ip(nf, entry, &h)
                 try body(UnsafeRawPointer(entry), mask)
             }

@@ -79,7 +79,9 @@ int shim_table_size(uint8_t nfproto, const char *name, unsigned int *size, unsig
 void shim_populate(void *start, size_t length);
 /// Grows the malloc heap by about `bytes`, present, for the allocations that follow (and
 /// from then on serves blocks up to that size from the heap, without trimming it back).
-/// Small reservations (up to malloc's default mmap threshold) do nothing; 32 MiB at most.
+/// Small reservations (up to malloc's default mmap threshold) do nothing; 32 MiB at most,
+/// unless shim_heap_for_one_shot is in effect: then malloc's mappings are turned off and
+/// the whole reservation comes from the heap.
 void shim_heap_reserve(size_t bytes);
 /// Sets malloc up for a one-shot process: blocks up to 32 MiB from the heap (not from
 /// mappings of their own) and a heap top that is never trimmed, so freed memory is reused

@@ -22,11 +22,13 @@ struct AddressSlot {
         words = (a.0, a.1, m.0, m.1)
     }
 
+    /// The address's 16 bytes.
     var address: Bytes16 {
         get { unsafeBitCast((words.0, words.1), to: Bytes16.self) }
         set { (words.0, words.1) = unsafeBitCast(newValue, to: (UInt64, UInt64).self) }
     }
 
+    /// The mask's 16 bytes.
     var mask: Bytes16 {
         get { unsafeBitCast((words.2, words.3), to: Bytes16.self) }
         set { (words.2, words.3) = unsafeBitCast(newValue, to: (UInt64, UInt64).self) }
@@ -35,8 +37,7 @@ struct AddressSlot {
     /// Runs `body` with the address's and the mask's 16 bytes, writable.
     mutating func withBytes<R>(_ body: (UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<UInt8>) -> R) -> R {
         withUnsafeMutableBytes(of: &words) { raw in
-            let bytes = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            return body(bytes, bytes + 16)
+            raw.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 32) { body($0, $0 + 16) }
         }
     }
 

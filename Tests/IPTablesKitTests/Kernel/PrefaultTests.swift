@@ -80,7 +80,8 @@ final class PrefaultTests: XCTestCase {
 
     /// In one-shot mode a reservation past malloc's largest mmap threshold (a table of
     /// 100,000 rules) is not cut to it: malloc stops mapping, and a block of that size
-    /// comes from the populated heap.
+    /// comes from the populated heap. (malloc's mappings stay off for the rest of this test
+    /// process, as they would for a tool's.)
     func testOneShotReservationPastTheLargestThresholdComesWhole() throws {
         try populateSupported()
         shim_heap_for_one_shot()

@@ -46,15 +46,7 @@ enum NftablesBackend {
         var count: Int32 = 0
         guard let text = shim_nft_dump(Int32(family.nfproto), 1, &count) else { return false }
         defer { free(text) }
-        var line = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
-        while line.pointee != 0 {
-            var end = line
-            while end.pointee != 0 && end.pointee != 0x09 && end.pointee != 0x0A { end += 1 }  // the table name
-            if BuiltinChains.isTableName(UnsafeBufferPointer(start: line, count: end - line)) { return true }
-            while end.pointee != 0 && end.pointee != 0x0A { end += 1 }
-            line = end.pointee == 0 ? end : end + 1
-        }
-        return false
+        return anyObject(in: text) { table, _ in BuiltinChains.isTableName(table) }
     }
 
     /// The warning iptables-nft 1.8.9 gives about legacy tables, names swapped: when
@@ -86,11 +78,32 @@ enum NftablesBackend {
         defer { free(text) }
         var objects: [Object] = []
         objects.reserveCapacity(Int(count))
-        for line in String(cString: text).split(separator: "\n") {
-            let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-            objects.append(Object(table: String(fields[0]), chain: fields.count > 1 ? String(fields[1]) : ""))
+        _ = anyObject(in: text) { table, chain in
+            objects.append(Object(table: String(decoding: table, as: UTF8.self), chain: String(decoding: chain, as: UTF8.self)))
+            return false
         }
         return objects
+    }
+
+    /// Walks a dump's text in place, one line an object ("table", or "table\tchain"; empty
+    /// lines skipped), calling `body` with its table and chain bytes (the chain empty for a
+    /// table) until it returns true; whether it did.
+    static func anyObject(in text: UnsafePointer<CChar>,
+                           _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        var line = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+        while line.pointee != 0 {
+            var tableEnd = line
+            while tableEnd.pointee != 0 && tableEnd.pointee != 0x09 && tableEnd.pointee != 0x0A { tableEnd += 1 }
+            var end = tableEnd
+            while end.pointee != 0 && end.pointee != 0x0A { end += 1 }
+            if end > line {
+                let chainStart = tableEnd == end ? end : tableEnd + 1
+                if body(UnsafeBufferPointer(start: line, count: tableEnd - line),
+                        UnsafeBufferPointer(start: chainStart, count: end - chainStart)) { return true }
+            }
+            line = end.pointee == 0 ? end : end + 1
+        }
+        return false
     }
 
     /// One object of a dump: its table, and its chain (empty for a table).

@@ -2,12 +2,12 @@
 /// first opened has these, with ACCEPT policies, and no rules).
 public enum BuiltinChains {
     /// The built-in chain names by netfilter hook number (NF_INET_PRE_ROUTING … POST_ROUTING).
-    public static let byHook: [StaticString] = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
+    public static let byHook: [StaticString] = (0..<hookCount).map(name(ofHook:))
 
     /// The number of netfilter hooks a table can have a built-in chain on.
     public static let hookCount = 5
 
-    /// The built-in chain name of a hook (0 ..< hookCount), as `byHook` has it. The
+    /// The built-in chain name of a hook (0 ..< hookCount), which `byHook` lists. The
     /// everyday commands ask this rather than `byHook`: the first use of that array has
     /// the runtime register the standard library's array classes (tens of thousands of
     /// instructions, at every start).

@@ -18,6 +18,20 @@ final class PrefaultTests: XCTestCase {
         for offset in stride(from: 0, to: length, by: 4096) { p.storeBytes(of: 1, toByteOffset: offset, as: UInt8.self) }
     }
 
+    /// Asserts that `block` is a heap block (below the break), not a mapping of its own.
+    private func assertHeapBlock(_ block: UnsafeMutableRawPointer, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertLessThan(UInt(bitPattern: block), UInt(bitPattern: sbrk(0)), "a heap block, not a mapping",
+                          file: file, line: line)
+    }
+
+    /// Writes a byte a page of the block and asserts that hardly any page faulted.
+    private func assertWrittenWithoutFaults(_ block: UnsafeMutableRawPointer, _ length: Int, _ what: String,
+                                            file: StaticString = #filePath, line: UInt = #line) {
+        let before = minorFaults()
+        touch(block, length)
+        XCTAssertLessThan(minorFaults() - before, 64, "\(length / 4096) pages of \(what)", file: file, line: line)
+    }
+
     /// Whether the kernel has MADV_POPULATE_WRITE (5.14 and later); without it both
     /// functions leave pages to fault as before, which the tests cannot tell from a bug.
     private func populateSupported() throws {
@@ -50,9 +64,7 @@ final class PrefaultTests: XCTestCase {
         // a fresh mapping, faulting page by page.
         guard let block = malloc(length) else { return XCTFail("malloc failed") }
         defer { free(block) }
-        let before = minorFaults()
-        touch(block, length)
-        XCTAssertLessThan(minorFaults() - before, 64, "\(length / 4096) pages of a reserved heap")
+        assertWrittenWithoutFaults(block, length, "a reserved heap")
     }
 
     /// After the one-shot settings a block bigger than any reservation of these tests (so
@@ -64,17 +76,15 @@ final class PrefaultTests: XCTestCase {
         shim_heap_for_one_shot()
         let length = 20 << 20
         guard let first = malloc(length) else { return XCTFail("malloc failed") }
-        XCTAssertLessThan(UInt(bitPattern: first), UInt(bitPattern: sbrk(0)), "a heap block, not a mapping")
+        assertHeapBlock(first)
         touch(first, length)
         free(first)
         let end = sbrk(0)
         shim_heap_reserve(1 << 20)
         guard let second = malloc(length) else { return XCTFail("malloc failed") }
         defer { free(second) }
-        XCTAssertLessThan(UInt(bitPattern: second), UInt(bitPattern: sbrk(0)), "a heap block, not a mapping")
-        let before = minorFaults()
-        touch(second, length)
-        XCTAssertLessThan(minorFaults() - before, 64, "\(length / 4096) pages of a block freed and taken again")
+        assertHeapBlock(second)
+        assertWrittenWithoutFaults(second, length, "a block freed and taken again")
         XCTAssertGreaterThanOrEqual(UInt(bitPattern: sbrk(0)), UInt(bitPattern: end), "the heap was trimmed")
     }
 
@@ -89,10 +99,8 @@ final class PrefaultTests: XCTestCase {
         shim_heap_reserve(length + (1 << 20))
         guard let block = malloc(length) else { return XCTFail("malloc failed") }
         defer { free(block) }
-        XCTAssertLessThan(UInt(bitPattern: block), UInt(bitPattern: sbrk(0)), "a heap block, not a mapping")
-        let before = minorFaults()
-        touch(block, length)
-        XCTAssertLessThan(minorFaults() - before, 64, "\(length / 4096) pages of a reserved heap")
+        assertHeapBlock(block)
+        assertWrittenWithoutFaults(block, length, "a reserved heap")
     }
 
     func testSmallReservationsAndPopulatingNothingAreHarmless() {

@@ -4,11 +4,12 @@ import XCTest
 /// BuiltinChains: the hook names the everyday commands ask one by one are those of the
 /// public table, and every table's built-in chains are hook names in hook order.
 final class BuiltinChainsTests: XCTestCase {
-    func testNameOfHookIsByHook() {
-        XCTAssertEqual(BuiltinChains.byHook.count, BuiltinChains.hookCount)
-        for hook in 0..<BuiltinChains.hookCount {
-            XCTAssertEqual("\(BuiltinChains.name(ofHook: hook))", "\(BuiltinChains.byHook[hook])")
-        }
+    /// The kernel's hook numbers: NF_INET_PRE_ROUTING 0, LOCAL_IN 1, FORWARD 2, LOCAL_OUT 3,
+    /// POST_ROUTING 4.
+    func testHookNamesInTheKernelsOrder() {
+        XCTAssertEqual(BuiltinChains.byHook.map { "\($0)" }, ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"])
+        XCTAssertEqual((0..<BuiltinChains.hookCount).map { "\(BuiltinChains.name(ofHook: $0))" },
+                       BuiltinChains.byHook.map { "\($0)" })
     }
 
     func testEveryTablesBuiltinsAreHooksInOrder() {
